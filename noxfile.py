@@ -1,0 +1,31 @@
+"""nox sessions. They run inside the project's virtualenv (.venv, made by scripts/setup.sh), not in
+venvs of their own: the proxy extra alone is ~750 MB and must not be reinstalled per session."""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.default_venv_backend = "none"
+nox.options.sessions = ["lint", "typecheck", "schemas", "tests"]
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """pytest, Docker tests included. pytest's exit 5 (no tests collected) fails the session."""
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    session.run("ruff", "check", ".")
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    session.run("mypy", "runner")
+
+
+@nox.session
+def schemas(session: nox.Session) -> None:
+    """Fail when schemas/ differs from the pydantic models."""
+    session.run("cab", "schema", "export", "--check")

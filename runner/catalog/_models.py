@@ -1,0 +1,329 @@
+"""Data contracts of the catalogs: host models, agents and tasks.
+
+These pydantic models are the single source for `models.toml`, `images/<agent>/agent.toml` and
+`tasks/<id>/task.toml`; `cab schema export` derives the committed JSON Schemas from them.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
+
+# A methodology version is MAJOR.MINOR; receipts of different majors never mix on a board.
+MethodologyVersion = Annotated[str, Field(pattern=r"^[0-9]+\.[0-9]+$")]
+# Identifiers that end up in paths, container names and matrix keys: keep them boring.
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]{0,62}$")]
+
+
+class Strict(BaseModel):
+    """Base for every catalog record: unknown keys are errors, so typos never pass silently."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --------------------------------------------------------------------------- host models
+
+
+class Architecture(StrEnum):
+    dense = "dense"
+    moe = "moe"
+
+
+class ModelStatus(StrEnum):
+    current = "current"  # in the public sweep
+    held = "held"  # listed, not swept (yet); community runners may cover it
+    retired = "retired"  # no longer served; kept so old receipts still resolve
+
+
+class Weights(StrEnum):
+    open = "open"
+    closed = "closed"
+
+
+class Column(StrEnum):
+    """Where a model is drawn on the board. Closed-weight models live only in `reference`."""
+
+    open = "open"
+    reference = "reference"
+
+
+class Price(Strict):
+    """Reference price per million tokens, used only for the cost axis."""
+
+    input_per_mtok_usd: float = Field(ge=0)
+    output_per_mtok_usd: float = Field(ge=0)
+    source: str = Field(min_length=1, description="Where the price was read, with its date")
+
+
+class Serving(Strict):
+    """How the LiteLLM proxy reaches the model."""
+
+    route: str = Field(
+        min_length=1,
+        description="LiteLLM model string, e.g. nvidia_nim/<id>",
+    )
+    api_base: HttpUrl | None = Field(
+        default=None, description="Endpoint base URL; None = LiteLLM's default for the provider"
+    )
+    api_key_env: str | None = Field(
+        default=None,
+        pattern=r"^[A-Z_][A-Z0-9_]*$",
+        description="Environment variable holding the key; optional (the public sweep is keyless)",
+    )
+
+
+class ToolCalling(Strict):
+    format: str | None = Field(
+        default=None, description="Wire format the model emits for tool calls"
+    )
+    parser: str | None = Field(
+        default=None, description="Server-side parser that turns it into tool_calls"
+    )
+
+
+class HostModel(Strict):
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$")
+    display_name: str = Field(min_length=1)
+    provider: str = Field(min_length=1)
+    # TOML has no null: an unknown fact is an absent key, explained in `notes`.
+    provider_url: HttpUrl | None = None
+    hf_org: str | None = None
+    parameter_class: str | None = Field(
+        default=None, description="Total (and active, for MoE) parameters, as published"
+    )
+    architecture: Architecture | None = None
+    license: str | None = None
+    weights: Weights = Weights.open
+    column: Column = Column.open
+    tool_calling: ToolCalling
+    serving: Serving
+    price: Price | None = Field(
+        default=None, description="None: the cost axis falls back to tokens"
+    )
+    description: str = Field(min_length=1)
+    status: ModelStatus
+    joined_methodology: MethodologyVersion | None = Field(
+        default=None,
+        description="Methodology version at which the model joined the sweep (None: never swept)",
+    )
+    notes: dict[str, str] = Field(
+        default_factory=dict,
+        description="Per-field notes: why a fact is null, where it came from, caveats",
+    )
+
+    @model_validator(mode="after")
+    def _catalog_rules(self) -> HostModel:
+        if self.weights is Weights.closed and self.column is not Column.reference:
+            raise ValueError(
+                "a closed-weight model may only be listed in the 'reference' column, "
+                "never in the open-vs-open matrix"
+            )
+        if self.status is ModelStatus.current:
+            if not (self.tool_calling.format and self.tool_calling.parser):
+                raise ValueError(
+                    "a current-sweep model needs a documented tool_calling.format and .parser"
+                )
+            if self.joined_methodology is None:
+                raise ValueError("a current-sweep model needs joined_methodology")
+        nulls = {
+            name
+            for name in ("provider_url", "hf_org", "parameter_class", "architecture", "license")
+            if getattr(self, name) is None
+        }
+        if self.price is None:
+            nulls.add("price")
+        unexplained = sorted(nulls - set(self.notes))
+        if unexplained:
+            raise ValueError(f"unknown facts need a note saying so: notes.{unexplained[0]}")
+        return self
+
+
+class ModelCatalog(Strict):
+    methodology_version: MethodologyVersion
+    models: list[HostModel] = Field(alias="model")
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> ModelCatalog:
+        seen: set[str] = set()
+        for m in self.models:
+            if m.id in seen:
+                raise ValueError(f"duplicate model id {m.id!r}")
+            seen.add(m.id)
+        return self
+
+    def get(self, model_id: str) -> HostModel:
+        for m in self.models:
+            if m.id == model_id:
+                return m
+        raise KeyError(model_id)
+
+
+# --------------------------------------------------------------------------- agents
+
+
+class ApiRoute(StrEnum):
+    chat_completions = "chat_completions"
+    responses = "responses"
+    anthropic_messages = "anthropic_messages"
+    gemini = "gemini"
+
+
+class Registry(StrEnum):
+    npm = "npm"
+    pypi = "pypi"
+
+
+class Package(Strict):
+    registry: Registry
+    name: str = Field(min_length=1)
+    version: str = Field(
+        pattern=r"^[0-9]+(\.[0-9]+)*([-.+a-zA-Z0-9]*)$",
+        description="Exact pinned version; ranges are not allowed",
+    )
+
+
+class ConfigFile(Strict):
+    """A file rendered per cell before the agent starts (template fields: see AgentSpec)."""
+
+    path: str = Field(description="Absolute path inside the container, or ~/ for the agent's home")
+    template: str
+
+
+class FailureClass(StrEnum):
+    rate_limit = "rate_limit"
+    context_window = "context_window"
+    model_not_found = "model_not_found"
+    connection_refused = "connection_refused"
+    auth = "auth"
+    server_error = "server_error"
+    timeout = "timeout"
+
+
+class FailurePattern(Strict):
+    failure: FailureClass
+    pattern: str = Field(description="Python regex searched in the agent's stdout+stderr")
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, v: str) -> str:
+        try:
+            re.compile(v)
+        except re.error as exc:
+            raise ValueError(f"not a valid regex: {exc}") from exc
+        return v
+
+
+class Transcript(Strict):
+    paths: list[str] = Field(
+        default_factory=list, description="Globs of the agent's own transcript files"
+    )
+    stdout_format: Literal["jsonl", "json", "text"] = "text"
+    usage: str | None = Field(
+        default=None, description="Where the agent reports usage (cross-check only)"
+    )
+
+
+class AgentSpec(Strict):
+    """An agent as data. Template fields in command/env/config: {prompt} {model} {base_url}
+    {api_key} {workspace} {home}."""
+
+    name: Slug
+    display_name: str = Field(min_length=1)
+    package: Package
+    api: ApiRoute
+    command: list[str] = Field(min_length=1, description="Headless, auto-approving argv template")
+    version_command: list[str] = Field(min_length=1)
+    env: dict[str, str] = Field(default_factory=dict)
+    config_files: list[ConfigFile] = Field(default_factory=list)
+    transcript: Transcript = Field(default_factory=Transcript)
+    failure_patterns: list[FailurePattern] = Field(default_factory=list)
+    read_only_root: bool = Field(
+        default=True, description="False when the agent insists on writing outside home and /tmp"
+    )
+
+    @model_validator(mode="after")
+    def _prompt_reaches_agent(self) -> AgentSpec:
+        blob = " ".join(self.command) + " ".join(self.env.values())
+        blob += " ".join(c.template for c in self.config_files)
+        if "{prompt}" not in blob and "{prompt_file}" not in blob:
+            raise ValueError("command must pass {prompt} or {prompt_file} to the agent")
+        return self
+
+
+# --------------------------------------------------------------------------- tasks
+
+
+class Language(StrEnum):
+    python = "python"
+    javascript = "javascript"
+    typescript = "typescript"
+    shell = "shell"
+    other = "other"
+
+
+class TaskKind(StrEnum):
+    bugfix = "bugfix"
+    feature = "feature"
+    refactor = "refactor"
+    performance = "performance"
+    migration = "migration"
+    config = "config"
+
+
+class Difficulty(StrEnum):
+    easy = "easy"
+    medium = "medium"
+    hard = "hard"
+
+
+class RunnerCheck(Strict):
+    command: list[str] = Field(min_length=1, description="Run in /repo with /tests read-only")
+    report: str = Field(description="Path of the junit XML report the command writes")
+    fail_to_pass: list[str] = Field(min_length=1)
+    pass_to_pass: list[str] = Field(default_factory=list)
+
+
+class LintCheck(Strict):
+    tool: Literal["ruff", "eslint", "shellcheck", "node-check", "none"]
+    command: list[str] = Field(
+        default_factory=list, description="Run with the changed files appended"
+    )
+
+
+class DiffPolicy(Strict):
+    allowed_paths: list[str] = Field(min_length=1, description="Globs a patch may touch")
+    forbidden_paths: list[str] = Field(default_factory=list)
+    max_changed_lines: int = Field(gt=0)
+    allow_binary: bool = False
+    allow_deletions: bool = False
+
+
+class Checks(Strict):
+    runner: RunnerCheck
+    lint: LintCheck
+    diff: DiffPolicy
+
+
+class DigestRules(Strict):
+    """Which files of the task tree feed the task digest (sha256 in canonical path order)."""
+
+    include: list[str] = Field(default_factory=lambda: ["**"])
+    exclude: list[str] = Field(default_factory=lambda: ["**/__pycache__/**", "**/*.pyc"])
+
+
+class TaskSpec(Strict):
+    id: Slug
+    title: str = Field(min_length=1)
+    language: Language
+    kind: TaskKind
+    difficulty: Difficulty
+    difficulty_rationale: str = Field(min_length=1)
+    runtime_image: Slug
+    time_limit_s: int = Field(gt=0, le=7200)
+    checks: Checks
+    digest: DigestRules = Field(default_factory=DigestRules)

@@ -1,0 +1,187 @@
+"""The receipt: the predicate of an in-toto Statement v1 describing one cell, exactly.
+
+Everything a board number depends on is here, pinned by digest. Unknown fields are rejected both
+by these models and by the exported JSON Schema (additionalProperties: false).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Sha256 = Annotated[str, Field(pattern=r"^sha256:[0-9a-f]{64}$")]
+GitSha = Annotated[str, Field(pattern=r"^[0-9a-f]{40}$")]
+Seconds = Annotated[float, Field(ge=0)]
+Count = Annotated[int, Field(ge=0)]
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Outcome(StrEnum):
+    passed = "passed"
+    failed = "failed"
+    agent_error = "agent_error"
+    agent_timeout = "agent_timeout"
+    infra_error = "infra_error"
+
+
+class Tier(StrEnum):
+    official = "official"
+    community = "community"
+
+
+class CellId(_Record):
+    agent: str = Field(min_length=1)
+    model: str = Field(min_length=1)
+    task: str = Field(min_length=1)
+    attempt: int = Field(ge=1)
+
+    @property
+    def key(self) -> str:
+        """Stable, filesystem-safe identity of the cell."""
+        return f"{self.agent}__{self.model.replace('/', '--')}__{self.task}__a{self.attempt}"
+
+
+class AgentRef(_Record):
+    name: str
+    version: str = Field(description="Version reported by the agent inside its image")
+    image: str = Field(description="Image reference as run")
+    image_digest: Sha256
+
+
+class ModelRef(_Record):
+    id: str
+    route: str = Field(description="LiteLLM route the proxy used")
+    endpoint: str = Field(
+        description="Identity of the serving endpoint (URL or calibration:<name>)"
+    )
+
+
+class TaskRef(_Record):
+    id: str
+    digest: Sha256
+
+
+class RunnerRef(_Record):
+    id: str = Field(min_length=1, description="Runner identity; must equal the signer's principal")
+    harness_version: str
+    harness_git_sha: GitSha | None = Field(description="None only for runs from a non-git tree")
+    host: str = Field(description="Coarse machine description (OS, cores, memory)")
+
+
+class Timings(_Record):
+    started_at: datetime
+    finished_at: datetime
+    resolve_s: Seconds
+    workspace_s: Seconds
+    agent_s: Seconds
+    collect_s: Seconds
+    checks_s: Seconds
+    total_s: Seconds
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Timings:
+        if self.finished_at < self.started_at:
+            raise ValueError("finished_at is before started_at")
+        return self
+
+
+class Usage(_Record):
+    """Metered at the proxy for this cell's scoped key: the source of truth for tokens."""
+
+    requests: Count
+    failed_requests: Count
+    input_tokens: Count
+    output_tokens: Count
+    cached_tokens: Count
+    cost_usd: float | None = Field(ge=0, description="None when the model has no reference price")
+    agent_reported_tokens: Count | None = Field(
+        description="Tokens the agent itself reported, a cross-check (None: it reports none)"
+    )
+
+
+class CheckName(StrEnum):
+    runner = "runner"
+    lint = "lint"
+    diff = "diff"
+
+
+class CheckResult(_Record):
+    name: CheckName
+    passed: bool
+    summary: str = Field(max_length=500)
+    log_digest: Sha256 | None = Field(description="None when the check produced no log")
+    duration_s: Seconds
+
+
+class BlastRadius(_Record):
+    """What the agent touched, in and out of scope. Feeds the blast-radius axis."""
+
+    files_changed: Count
+    files_added: Count
+    files_deleted: Count
+    lines_added: Count
+    lines_deleted: Count
+    paths_outside_scope: list[str] = Field(description="Changed workspace paths the policy forbids")
+    writes_outside_workspace: list[str] = Field(
+        description="Container paths changed outside /workspace, home and /tmp (docker diff)"
+    )
+    network_attempts: Count = Field(description="Connection attempts refused by the sandbox")
+    leftover_processes: Count = Field(description="Processes still running when the agent exited")
+
+
+class Artifact(_Record):
+    path: str = Field(description="Path relative to the receipt's folder")
+    digest: Sha256
+    size: Count
+
+
+class Artifacts(_Record):
+    patch: Artifact
+    transcript: Artifact | None
+    agent_log: Artifact
+    check_logs: list[Artifact]
+
+
+class Receipt(_Record):
+    """Predicate of the receipt statement (predicateType = RECEIPT_PREDICATE_TYPE)."""
+
+    schema_version: Literal[1] = 1
+    methodology_version: str = Field(pattern=r"^[0-9]+\.[0-9]+$")
+    cell: CellId
+    agent: AgentRef
+    model: ModelRef
+    task: TaskRef
+    runner: RunnerRef
+    timings: Timings
+    usage: Usage
+    checks: list[CheckResult] = Field(description="runner, lint, diff; empty when none ran")
+    outcome: Outcome
+    outcome_detail: str = Field(max_length=500, description="Why this outcome, in one line")
+    failure_class: str | None = Field(
+        description="Typed failure recognised in the agent's output (rate_limit, ...)"
+    )
+    infra_retries: Count
+    blast_radius: BlastRadius
+    artifacts: Artifacts
+
+    @model_validator(mode="after")
+    def _outcome_matches_checks(self) -> Receipt:
+        names = [c.name for c in self.checks]
+        if len(set(names)) != len(names):
+            raise ValueError("a check appears twice")
+        all_pass = bool(self.checks) and len(names) == 3 and all(c.passed for c in self.checks)
+        if self.outcome is Outcome.passed and not all_pass:
+            raise ValueError("outcome 'passed' needs all three checks present and passing")
+        if self.outcome is Outcome.failed and (all_pass or not self.checks):
+            raise ValueError("outcome 'failed' needs checks that ran and did not all pass")
+        if self.cell.agent != self.agent.name or self.cell.model != self.model.id:
+            raise ValueError("cell identity disagrees with agent/model")
+        if self.cell.task != self.task.id:
+            raise ValueError("cell identity disagrees with task")
+        return self
