@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import click
+
+from runner.catalog import load_catalog
+from runner.cli._common import Ctx, InputError, catalog_errors, pass_ctx, print_json
+from runner.plan import GITHUB_MATRIX_LIMIT, PlanError, expand, make_plan
+
+
+def _split(values: tuple[str, ...]) -> list[str] | None:
+    out = [v.strip() for raw in values for v in raw.split(",") if v.strip()]
+    return out or None
+
+
+@click.command()
+@click.option("--agents", multiple=True, help="Agent names or globs (comma-separated or repeated).")
+@click.option("--models", multiple=True, help="Model ids or globs; default: the current sweep.")
+@click.option("--tasks", multiple=True, help="Task ids or globs; default: all.")
+@click.option("--attempts", type=int, default=1, show_default=True, help="Attempts per cell.")
+@click.option(
+    "--calibration",
+    is_flag=True,
+    help="Use the calibration models (oracle, null, vandal, flaky, slow) as the model axis.",
+)
+@click.option(
+    "--max-jobs",
+    type=int,
+    default=GITHUB_MATRIX_LIMIT,
+    show_default=True,
+    help="Most shards to pack into (GitHub's matrix limit is 256).",
+)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the plan JSON (what the sweep workflow feeds to fromJSON).",
+)
+@pass_ctx
+def plan(
+    ctx: Ctx,
+    agents: tuple[str, ...],
+    models: tuple[str, ...],
+    tasks: tuple[str, ...],
+    attempts: int,
+    calibration: bool,
+    max_jobs: int,
+    as_json: bool,
+) -> None:
+    """Expand agents x models x tasks x attempts and pack the cells into balanced shards."""
+    with catalog_errors():
+        catalog = load_catalog(ctx.root)
+    try:
+        cells = expand(
+            catalog,
+            agents=_split(agents),
+            models=_split(models),
+            tasks=_split(tasks),
+            attempts=attempts,
+            calibration=calibration,
+        )
+        result = make_plan(catalog, cells, max_jobs=max_jobs)
+    except PlanError as exc:
+        raise InputError(str(exc)) from None
+    if as_json:
+        print_json(result.to_json())
+        return
+    loads = [s.expected_s for s in result.shards] or [0.0]
+    click.echo(
+        f"{len(result.cells)} cells in {len(result.shards)} shards; "
+        f"expected shard time {min(loads):.0f}-{max(loads):.0f} s "
+        f"(total {sum(loads) / 3600:.1f} h)"
+    )

@@ -1,0 +1,31 @@
+"""Plan: expand the matrix, skip cells already done, pack shards for the GitHub matrix."""
+
+from runner.plan._plan import (
+    CALIBRATION_MODELS,
+    GITHUB_MATRIX_LIMIT,
+    Plan,
+    PlanError,
+    PlannedCell,
+    Shard,
+    cell_arg,
+    expand,
+    make_plan,
+    pack_shards,
+    parse_cell_arg,
+    plan_digest,
+)
+
+__all__ = [
+    "CALIBRATION_MODELS",
+    "GITHUB_MATRIX_LIMIT",
+    "Plan",
+    "PlanError",
+    "PlannedCell",
+    "Shard",
+    "cell_arg",
+    "expand",
+    "make_plan",
+    "pack_shards",
+    "parse_cell_arg",
+    "plan_digest",
+]
