@@ -1,31 +1,36 @@
 """nox sessions. They run inside the project's virtualenv (.venv, made by scripts/setup.sh), not in
-venvs of their own: the proxy extra alone is ~750 MB and must not be reinstalled per session."""
+venvs of their own: the proxy extra alone is ~750 MB and must not be reinstalled per session.
+Every tool is run as `<this python> -m tool`, so nothing depends on PATH."""
 
 from __future__ import annotations
+
+import sys
 
 import nox
 
 nox.options.default_venv_backend = "none"
 nox.options.sessions = ["lint", "typecheck", "schemas", "tests"]
+PY = sys.executable
 
 
 @nox.session
 def tests(session: nox.Session) -> None:
     """pytest, Docker tests included. pytest's exit 5 (no tests collected) fails the session."""
-    session.run("pytest", *session.posargs)
+    session.run(PY, "-m", "pytest", *session.posargs)
 
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    session.run("ruff", "check", ".")
+    session.run(PY, "-m", "ruff", "check", ".")
+    session.run(PY, "-m", "ruff", "format", "--check", ".")
 
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    session.run("mypy", "runner")
+    session.run(PY, "-m", "mypy", "runner")
 
 
 @nox.session
 def schemas(session: nox.Session) -> None:
     """Fail when schemas/ differs from the pydantic models."""
-    session.run("cab", "schema", "export", "--check")
+    session.run(PY, "-m", "runner", "schema", "export", "--check")
