@@ -1,0 +1,3 @@
+export { summarize } from "./aggregate.js";
+export { FORMATS, formatReport } from "./format.js";
+export { formatCount, formatMoney, formatPercent } from "./numbers.js";
