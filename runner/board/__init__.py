@@ -1,5 +1,29 @@
 """Board: merge verified receipts into per-cell aggregates, summaries and a static site."""
 
-from runner.board._models import Axes, Board, CellAggregate, Evidence, HeadToHead, Interval, Summary
+from runner.board._models import (
+    AgentSummary,
+    Axes,
+    Board,
+    CellAggregate,
+    CostBasis,
+    Evidence,
+    HeadToHead,
+    Interval,
+    ModelSummary,
+    Outcomes,
+    UnscoredCell,
+)
 
-__all__ = ["Axes", "Board", "CellAggregate", "Evidence", "HeadToHead", "Interval", "Summary"]
+__all__ = [
+    "AgentSummary",
+    "Axes",
+    "Board",
+    "CellAggregate",
+    "CostBasis",
+    "Evidence",
+    "HeadToHead",
+    "Interval",
+    "ModelSummary",
+    "Outcomes",
+    "UnscoredCell",
+]

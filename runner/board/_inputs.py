@@ -1,0 +1,61 @@
+"""What the board takes from verification: a narrow interface, so the builder never trusts input.
+
+`cab board build` verifies every envelope before anything is aggregated. The verifier itself lives
+in runner.receipts; the board only needs a callable that turns paths into per-path results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from runner.board._build import BoardError, VerifiedReceipt
+
+# Envelope file names a directory argument expands to (DSSE envelopes and Sigstore bundles).
+RECEIPT_SUFFIXES = (".dsse.json", ".sigstore.json")
+
+
+@dataclass(frozen=True)
+class VerificationResult:
+    path: Path
+    verified: VerifiedReceipt | None
+    reason: str | None = None  # one line saying why, when `verified` is None
+
+
+class ReceiptVerifier(Protocol):
+    """Verify envelopes: one result per path, in the order given."""
+
+    def __call__(self, paths: Sequence[Path], /) -> Sequence[VerificationResult]: ...
+
+
+def expand_receipt_paths(args: Iterable[Path]) -> list[Path]:
+    """Files as given; directories searched recursively for envelope files. Sorted, no repeats."""
+    found: set[Path] = set()
+    for arg in args:
+        if arg.is_dir():
+            found.update(
+                p for p in arg.rglob("*") if p.is_file() and p.name.endswith(RECEIPT_SUFFIXES)
+            )
+        elif arg.is_file():
+            found.add(arg)
+        else:
+            raise BoardError(f"{arg}: no such file or directory")
+    return sorted(found)
+
+
+def collect_verified(
+    paths: Sequence[Path], verifier: ReceiptVerifier, *, skip_invalid: bool
+) -> tuple[list[VerifiedReceipt], list[VerificationResult]]:
+    """Verify every path. Any rejection is an error unless `skip_invalid`, which drops and
+    returns the rejected ones so the caller lists them."""
+    results = list(verifier(paths))
+    if [r.path for r in results] != list(paths):
+        raise BoardError("the verifier did not return one result per receipt, in order")
+    rejected = [r for r in results if r.verified is None]
+    if rejected and not skip_invalid:
+        first = rejected[0]
+        more = f" (and {len(rejected) - 1} more)" if len(rejected) > 1 else ""
+        raise BoardError(f"{first.path}: {first.reason or 'not verified'}{more}")
+    return [r.verified for r in results if r.verified is not None], rejected
