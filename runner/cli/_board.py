@@ -12,6 +12,7 @@ from runner.board import (
     board_files,
     board_schema,
     build_board,
+    bulk_merge,
     collect_verified,
     diff_boards,
     expand_receipt_paths,
@@ -111,10 +112,11 @@ def board_build(
             raise BoardError(f"no receipt files under {', '.join(map(str, receipts))}")
         click.echo(f"[board] verifying {len(paths)} receipts", err=True)
         verifier = load_verifier(trust_dir or ctx.root / "keys", schema_dir / "receipt.schema.json")
-        verified, rejected = collect_verified(paths, verifier, skip_invalid=skip_invalid)
+        with bulk_merge():
+            verified, rejected = collect_verified(paths, verifier, skip_invalid=skip_invalid)
+            result = build_board(verified, catalog)
         for r in rejected:
             click.echo(f"[board] skipped {r.path}: {r.reason or 'not verified'}", err=True)
-        result = build_board(verified, catalog)
         site, summary = render_site(result, catalog, agent_names=agent_names, rejected=rejected)
         files = board_files(result, site, summary, board_schema(schema_dir))
         write_tree(out, files)
