@@ -52,8 +52,17 @@ def _replace_dir(staging: Path, dest: Path) -> None:
 
 
 def write_tree(dest: Path, files: Mapping[str, bytes]) -> None:
-    """Write `files` (relative path -> bytes) as the whole content of `dest`, atomically."""
+    """Write `files` (relative path -> bytes) as the whole content of `dest`, atomically.
+
+    An existing `dest` is replaced only when it is empty or a previous board (has board.json):
+    a mistyped -o must never swallow an unrelated folder.
+    """
     dest = dest.resolve()
+    if dest.exists():
+        if not dest.is_dir():
+            raise BoardError(f"{dest}: exists and is not a folder")
+        if any(dest.iterdir()) and not (dest / "board.json").is_file():
+            raise BoardError(f"{dest}: not empty and not a board folder (no board.json); refusing")
     dest.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.tmp-", dir=dest.parent))
     try:

@@ -228,3 +228,13 @@ def test_no_board_without_a_verifier(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     monkeypatch.delattr(runner.receipts, "verify_receipts", raising=False)
     with pytest.raises(BoardError, match="refusing to build a board from unverified receipts"):
         receipts_verifier(tmp_path)
+
+
+def test_never_replaces_an_unrelated_folder(root: Path, receipts: Path, tmp_path: Path) -> None:
+    precious = tmp_path / "home"
+    precious.mkdir()
+    (precious / "notes.txt").write_text("keep me")
+    result = cab(root, "board", "build", receipts, "-o", precious)
+    assert result.exit_code == 2
+    assert "not a board folder" in result.output
+    assert (precious / "notes.txt").read_text() == "keep me"
