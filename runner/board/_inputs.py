@@ -34,15 +34,18 @@ class ReceiptVerifier(Protocol):
 
 
 def expand_receipt_paths(args: Iterable[Path]) -> list[Path]:
-    """Files as given; directories searched recursively for envelope files. Sorted, no repeats."""
+    """Files as given; directories searched recursively for envelope files. Sorted, no repeats
+    (paths are resolved, so one file named two ways is one receipt)."""
     found: set[Path] = set()
     for arg in args:
         if arg.is_dir():
             found.update(
-                p for p in arg.rglob("*") if p.is_file() and p.name.endswith(RECEIPT_SUFFIXES)
+                p.resolve()
+                for p in arg.rglob("*")
+                if p.is_file() and p.name.endswith(RECEIPT_SUFFIXES)
             )
         elif arg.is_file():
-            found.add(arg)
+            found.add(arg.resolve())
         else:
             raise BoardError(f"{arg}: no such file or directory")
     return sorted(found)

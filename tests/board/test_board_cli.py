@@ -238,3 +238,11 @@ def test_never_replaces_an_unrelated_folder(root: Path, receipts: Path, tmp_path
     assert result.exit_code == 2
     assert "not a board folder" in result.output
     assert (precious / "notes.txt").read_text() == "keep me"
+
+
+def test_a_receipt_named_twice_counts_once(root: Path, receipts: Path, tmp_path: Path) -> None:
+    one = sorted(receipts.rglob("*.dsse.json"))[0]
+    twice = receipts / "shard-1" / ".." / "shard-1" / one.name
+    result = cab(root, "board", "build", receipts, one, twice, "-o", tmp_path / "site")
+    assert result.exit_code == 0, result.output
+    assert "9 receipts, 3 cells" in result.output
