@@ -70,10 +70,11 @@ def _artifacts(root: Path, tmp_path: Path) -> list[Path]:
     return [kept, tmp_path]
 
 
-def test_every_page_loads_cleanly(site: tuple[str, Path], root: Path, tmp_path: Path) -> None:
-    origin, out = site
+def crawl(origin: str) -> tuple[set[str], list[str], list[str]]:
+    """Open every page reachable from the index: (pages seen, problems, foreign requests)."""
     problems: list[str] = []
     requested: list[str] = []
+    seen: set[str] = set()
     with playwright_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         page = browser.new_page(viewport={"width": 1400, "height": 900})
@@ -82,27 +83,50 @@ def test_every_page_loads_cleanly(site: tuple[str, Path], root: Path, tmp_path: 
         page.on("requestfailed", lambda r: problems.append(f"failed: {r.url} {r.failure}"))
         page.on("request", lambda r: requested.append(r.url))
         page.on("response", lambda r: r.status >= 400 and problems.append(f"{r.status}: {r.url}"))
-
-        seen: set[str] = set()
         queue = [origin + "index.html"]
         while queue:
             url = queue.pop()
             if url in seen:
                 continue
             seen.add(url)
-            response = page.goto(url, wait_until="load")
-            assert response is not None and response.ok, url
+            page.goto(url, wait_until="load")
             for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)"):
                 target = urldefrag(urljoin(url, href)).url
                 if target.startswith(origin) and target.endswith(".html"):
                     queue.append(target)
         browser.close()
+    foreign = [u for u in requested if urlparse(u).netloc != urlparse(origin).netloc]
+    return seen, problems, foreign
 
+
+def test_every_page_loads_cleanly(site: tuple[str, Path]) -> None:
+    origin, out = site
+    seen, problems, foreign = crawl(origin)
     pages = {p.relative_to(out).as_posix() for p in out.rglob("*.html")}
     assert {u.removeprefix(origin) for u in seen} == pages  # every page is linked and was opened
     assert problems == []
-    foreign = [u for u in requested if urlparse(u).netloc != urlparse(origin).netloc]
     assert foreign == [], "the site must make no external request"
+
+
+def test_the_crawl_catches_broken_and_foreign_requests(site: tuple[str, Path]) -> None:
+    """The checks above can fail: a page with a missing asset and a request to another origin
+    (a closed loopback port, so nothing leaves the machine) is reported."""
+    origin, out = site
+    page = out / "agents" / "index.html"
+    clean = page.read_text()
+    page.write_text(
+        clean.replace(
+            "</head>",
+            '<link rel="stylesheet" href="../assets/missing.css">'
+            '<img src="http://127.0.0.1:9/pixel.png" alt=""></head>',
+        )
+    )
+    try:
+        _, problems, foreign = crawl(origin)
+    finally:
+        page.write_text(clean)
+    assert any("404" in p and "missing.css" in p for p in problems)
+    assert foreign == ["http://127.0.0.1:9/pixel.png"]
 
 
 def test_matrix_renders(site: tuple[str, Path], root: Path, tmp_path: Path) -> None:
