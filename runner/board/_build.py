@@ -270,47 +270,26 @@ def _head_to_head(
     return out
 
 
-def build_board(
-    verified: Iterable[VerifiedReceipt],
-    catalog: ModelCatalog,
-    *,
-    harness_version: str = __version__,
-) -> Board:
-    """Aggregate verified receipts into a board. Same receipts and catalog -> equal Board."""
-    receipts = _dedupe(verified)
-    version = _check_inputs(receipts, catalog)
-    hosts = {h.id: h for h in catalog.models}
+Groups = dict[tuple[Tier, str, str], list[VerifiedReceipt]]  # (tier, model, agent) -> receipts
 
-    groups: dict[tuple[Tier, str, str], list[VerifiedReceipt]] = defaultdict(list)
-    for v in receipts:
-        groups[(v.tier, v.receipt.cell.model, v.receipt.cell.agent)].append(v)
 
-    cells: list[CellAggregate] = []
-    unscored: list[UnscoredCell] = []
-    for (tier, model, agent), group in sorted(groups.items()):
-        made = _cell(agent, model, tier, hosts.get(model), group)
-        if isinstance(made, CellAggregate):
-            cells.append(made)
-        else:
-            unscored.append(made)
+def _tasks_of(groups: Groups, keys: Iterable[tuple[Tier, str, str]]) -> int:
+    """Distinct tasks with a scored attempt across the given cells."""
+    return len(
+        {v.receipt.cell.task for key in keys for v in groups[key] if v.receipt.outcome in m.SCORED}
+    )
 
-    def tasks_of(pairs: Iterable[tuple[Tier, str, str]]) -> int:
-        return len(
-            {
-                v.receipt.cell.task
-                for key in pairs
-                for v in groups[key]
-                if v.receipt.outcome in m.SCORED
-            }
-        )
 
-    model_summaries: list[ModelSummary] = []
+def _model_summaries(
+    groups: Groups, cells: Sequence[CellAggregate], hosts: dict[str, HostModel]
+) -> list[ModelSummary]:
+    out = []
     for tier, model in sorted({(t, mo) for t, mo, _ in groups}):
         keys = sorted(k for k in groups if k[0] is tier and k[1] == model)
         mcells = [c for c in cells if c.tier is tier and c.model == model]
         n, passes, rate, interval = _pooled(mcells)
         host = hosts.get(model)
-        model_summaries.append(
+        out.append(
             ModelSummary(
                 model=model,
                 tier=tier,
@@ -323,12 +302,19 @@ def build_board(
                 pass_rate=rate,
                 interval=interval,
                 mean_composite=_mean_composite(mcells),
-                evidence=_sum_evidence((_evidence(groups[k]) for k in keys), tasks_of(keys)),
+                evidence=_sum_evidence(
+                    (_evidence(groups[k]) for k in keys), _tasks_of(groups, keys)
+                ),
             )
         )
+    return out
 
-    reference = {h.id for h in catalog.models if h.column is Column.reference}
-    agent_summaries: list[AgentSummary] = []
+
+def _agent_summaries(
+    groups: Groups, cells: Sequence[CellAggregate], reference: set[str]
+) -> list[AgentSummary]:
+    """Open-model cells only: the reference column is never ranked with the open models."""
+    out = []
     for tier, agent in sorted({(t, a) for t, _, a in groups}):
         keys = sorted(k for k in groups if k[0] is tier and k[2] == agent and k[1] not in reference)
         if not keys:
@@ -337,7 +323,7 @@ def build_board(
             c for c in cells if c.tier is tier and c.agent == agent and c.column is Column.open
         ]
         n, passes, rate, interval = _pooled(acells)
-        agent_summaries.append(
+        out.append(
             AgentSummary(
                 agent=agent,
                 tier=tier,
@@ -348,10 +334,16 @@ def build_board(
                 pass_rate=rate,
                 interval=interval,
                 mean_composite=_mean_composite(acells),
-                evidence=_sum_evidence((_evidence(groups[k]) for k in keys), tasks_of(keys)),
+                evidence=_sum_evidence(
+                    (_evidence(groups[k]) for k in keys), _tasks_of(groups, keys)
+                ),
             )
         )
+    return out
 
+
+def _all_head_to_head(receipts: Iterable[VerifiedReceipt]) -> list[HeadToHead]:
+    # (tier, model) -> agent -> (task, attempt) -> passed
     outcomes: dict[tuple[Tier, str], dict[str, dict[tuple[str, int], bool]]] = defaultdict(
         lambda: defaultdict(dict)
     )
@@ -361,12 +353,38 @@ def build_board(
             outcomes[(v.tier, r.cell.model)][r.cell.agent][(r.cell.task, r.cell.attempt)] = (
                 r.outcome is Outcome.passed
             )
-    h2h = [
+    return [
         h
         for (tier, model), by_agent in sorted(outcomes.items())
         for h in _head_to_head(model, tier, by_agent)
     ]
 
+
+def build_board(
+    verified: Iterable[VerifiedReceipt],
+    catalog: ModelCatalog,
+    *,
+    harness_version: str = __version__,
+) -> Board:
+    """Aggregate verified receipts into a board. Same receipts and catalog -> equal Board."""
+    receipts = _dedupe(verified)
+    version = _check_inputs(receipts, catalog)
+    hosts = {h.id: h for h in catalog.models}
+
+    groups: Groups = defaultdict(list)
+    for v in receipts:
+        groups[(v.tier, v.receipt.cell.model, v.receipt.cell.agent)].append(v)
+
+    cells: list[CellAggregate] = []
+    unscored: list[UnscoredCell] = []
+    for (tier, model, agent), group in sorted(groups.items()):
+        made = _cell(agent, model, tier, hosts.get(model), group)
+        if isinstance(made, CellAggregate):
+            cells.append(made)
+        else:
+            unscored.append(made)
+
+    reference = {h.id for h in catalog.models if h.column is Column.reference}
     digests = [v.digest for v in receipts]
     return Board(
         methodology_version=version,
@@ -376,7 +394,7 @@ def build_board(
         receipts_digest=receipts_digest(digests),
         cells=cells,
         unscored=unscored,
-        models=model_summaries,
-        agents=agent_summaries,
-        head_to_head=h2h,
+        models=_model_summaries(groups, cells, hosts),
+        agents=_agent_summaries(groups, cells, reference),
+        head_to_head=_all_head_to_head(receipts),
     )
