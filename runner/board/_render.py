@@ -319,7 +319,16 @@ class SiteRenderer:
 
     def _model_summaries(self) -> list[tuple[ModelColumn, list[ModelSummary]]]:
         ids = self._model_order(s.model for s in self.board.models)
-        return [(self._column(x), [s for s in self.board.models if s.model == x]) for x in ids]
+        return [
+            (
+                self._column(x),
+                sorted(
+                    (s for s in self.board.models if s.model == x),
+                    key=lambda s: TIERS.index(s.tier),
+                ),
+            )
+            for x in ids
+        ]
 
     def _catalog_entries(self) -> list[dict[str, object]]:
         evidence: dict[str, dict[Tier, ModelSummary]] = defaultdict(dict)
