@@ -1,5 +1,72 @@
 """Board: merge verified receipts into per-cell aggregates, summaries and a static site."""
 
-from runner.board._models import Axes, Board, CellAggregate, Evidence, HeadToHead, Interval, Summary
+from runner.board._build import (
+    BoardError,
+    VerifiedReceipt,
+    board_json,
+    build_board,
+    bulk_merge,
+    catalog_digest,
+    receipts_digest,
+)
+from runner.board._diff import BoardDiff, CellChange, diff_boards, load_board
+from runner.board._inputs import (
+    RECEIPT_SUFFIXES,
+    ReceiptVerifier,
+    VerificationResult,
+    collect_verified,
+    expand_receipt_paths,
+)
+from runner.board._models import (
+    AgentSummary,
+    Axes,
+    Board,
+    CellAggregate,
+    CostBasis,
+    Evidence,
+    HeadToHead,
+    Interval,
+    ModelSummary,
+    Outcomes,
+    UnscoredCell,
+)
+from runner.board._output import archive_board, board_files, board_schema, write_tree
+from runner.board._render import render_site
+from runner.board._stats import mcnemar_exact_p, wilson_interval
 
-__all__ = ["Axes", "Board", "CellAggregate", "Evidence", "HeadToHead", "Interval", "Summary"]
+__all__ = [
+    "RECEIPT_SUFFIXES",
+    "AgentSummary",
+    "Axes",
+    "Board",
+    "BoardDiff",
+    "BoardError",
+    "CellAggregate",
+    "CellChange",
+    "CostBasis",
+    "Evidence",
+    "HeadToHead",
+    "Interval",
+    "ModelSummary",
+    "Outcomes",
+    "ReceiptVerifier",
+    "UnscoredCell",
+    "VerificationResult",
+    "VerifiedReceipt",
+    "archive_board",
+    "board_files",
+    "board_json",
+    "board_schema",
+    "build_board",
+    "bulk_merge",
+    "catalog_digest",
+    "collect_verified",
+    "diff_boards",
+    "expand_receipt_paths",
+    "load_board",
+    "mcnemar_exact_p",
+    "receipts_digest",
+    "render_site",
+    "wilson_interval",
+    "write_tree",
+]

@@ -8,6 +8,7 @@ import click
 
 from runner import __version__
 from runner.catalog import find_root
+from runner.cli._board import board
 from runner.cli._catalog import catalog
 from runner.cli._common import Ctx
 from runner.cli._doctor import doctor
@@ -35,5 +36,5 @@ def main(ctx: click.Context, root: Path | None) -> None:
     ctx.obj = Ctx(root=(root.resolve() if root else find_root()))
 
 
-for command in (catalog, schema, doctor, images, plan):
+for command in (catalog, schema, doctor, images, plan, board):
     main.add_command(command)
