@@ -14,16 +14,21 @@ from runner.checks._lint import (
     parse_ruff,
     parse_shellcheck,
 )
+from runner.checks._run import CheckOutcome, ChecksInfraError, run_checks
 from runner.checks._runner import runner_verdict
+from runner.checks._validate import TaskValidation, validate_task
 from runner.checks._verdict import Verdict
 
 __all__ = [
+    "CheckOutcome",
+    "ChecksInfraError",
     "DiffParseError",
     "FileChange",
     "Finding",
     "LintOutputError",
     "ReportError",
     "Status",
+    "TaskValidation",
     "Verdict",
     "diff_verdict",
     "is_lintable",
@@ -35,5 +40,7 @@ __all__ = [
     "parse_node_check",
     "parse_ruff",
     "parse_shellcheck",
+    "run_checks",
     "runner_verdict",
+    "validate_task",
 ]
