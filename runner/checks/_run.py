@@ -78,6 +78,9 @@ def _docker_run(
         "--pids-limit", str(PIDS),
         "--cpus", CPUS,
         "--env", "HOME=/home/cab",
+        # /repo is on sys.path, so a patch could add a *.dist-info with a pytest11 entry point
+        # and load a plugin that rewrites outcomes; the runtime images need no plugins.
+        "--env", "PYTEST_DISABLE_PLUGIN_AUTOLOAD=1",
         "--workdir", "/repo",
     ]  # fmt: skip
     for host, target, read_only in mounts:
