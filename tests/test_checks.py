@@ -357,6 +357,16 @@ def test_mixed_diff_policy_rules_in_order() -> None:
     )
 
 
+def test_lines_with_carriage_returns_and_line_separators_are_counted_once() -> None:
+    patch = (
+        "diff --git a/src/x.py b/src/x.py\n--- a/src/x.py\n+++ b/src/x.py\n"
+        "@@ -1,2 +1,2 @@\n-a = 1\r\n+a = '\u2028\x0c'\r\n b = 2\n"
+    )
+    [change] = parse_diff(patch)
+    assert (change.added, change.deleted) == (1, 1)
+    assert diff_verdict(policy(), patch).passed
+
+
 @pytest.mark.parametrize(
     "patch,why",
     [

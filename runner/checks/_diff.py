@@ -97,7 +97,12 @@ def parse_diff(text: str) -> list[FileChange]:
     files: list[FileChange] = []
     cur: FileChange | None = None
     old_left = new_left = 0
-    for lineno, line in enumerate(text.splitlines(), 1):
+    # Split on "\n" only: str.splitlines() also splits on "\r", "\x0c" and "\u2028", which are
+    # legitimate bytes inside a changed line and would make a valid hunk look truncated.
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    for lineno, line in enumerate(lines, 1):
         if old_left or new_left:
             tag = line[:1]
             if tag == "+":
@@ -145,6 +150,9 @@ def parse_diff(text: str) -> list[FileChange]:
             cur.old_path, cur.renamed = _unquote(line[12:]), True
         elif line.startswith("rename to "):
             cur.new_path, cur.renamed = _unquote(line[10:]), True
+        elif line.startswith("copy to "):
+            # A copy adds a file; its source is untouched.
+            cur.old_path, cur.new_path = None, _unquote(line[8:])
         elif line.startswith(("Binary files ", "GIT binary patch")):
             cur.binary = True
     if old_left > 0 or new_left > 0:
