@@ -199,6 +199,7 @@ def test_fake_passed_lines_on_stdout_do_not_pass() -> None:
     "exit_code,timed_out,why",
     [
         (137, False, "the runner was killed (exit 137)"),
+        (-9, False, "the runner was killed (signal 9)"),
         (None, True, "the runner timed out"),
         (127, False, "the runner command was not found"),
     ],

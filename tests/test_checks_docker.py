@@ -138,3 +138,39 @@ def test_validate_accepts_the_task_and_rejects_a_presolved_copy(
     bad = validate_task(presolved, spec, runtime_python)
     assert not bad.ok
     assert bad.reason == "baseline: the runner check passes without any patch (task is pre-solved)"
+
+
+def _append_to_package(task_dir: Path, tmp_path: Path, code: str) -> str:
+    def edit(work: Path) -> None:
+        init = work / "confkit" / "__init__.py"
+        init.write_text(init.read_text() + code)
+
+    return make_patch(task_dir, tmp_path, edit)
+
+
+def test_runner_that_hangs_times_out_as_a_failure(
+    task: tuple[Path, TaskSpec], runtime_python: str, tmp_path: Path
+) -> None:
+    task_dir, spec = task
+    # A child that outlives the runner must not keep the check alive either.
+    patch = _append_to_package(
+        task_dir,
+        tmp_path,
+        '\nimport subprocess\nimport time\n\nsubprocess.Popen(["sleep", "600"])\ntime.sleep(600)\n',
+    )
+    outcome = run_checks(task_dir, spec, patch, runtime_python, runner_timeout_s=5)
+    assert not outcome.runner.passed
+    assert outcome.runner.summary == "the suite did not run: the runner timed out"
+    assert outcome.durations_s["runner"] < 60
+
+
+def test_runner_that_exhausts_memory_fails_not_infra(
+    task: tuple[Path, TaskSpec], runtime_python: str, tmp_path: Path
+) -> None:
+    task_dir, spec = task
+    patch = _append_to_package(task_dir, tmp_path, "\n_hog = bytearray(3 * 2**30)\n")
+    outcome = run_checks(task_dir, spec, patch, runtime_python)
+    assert not outcome.runner.passed
+    # the OOM killer takes the test process (signal 9); the driver survives and says so
+    assert outcome.runner.summary == "the suite did not run: the runner was killed (signal 9)"
+    assert outcome.runner.facts["suite_ran"] is False

@@ -10,10 +10,12 @@ with the lint results.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -110,27 +112,40 @@ def phase_lint(spec: dict[str, Any]) -> None:
     write_json("/out/lint.json", record)
 
 
+def read_tail(path: str) -> str:
+    with open(path, "rb") as fh:
+        fh.seek(0, os.SEEK_END)
+        fh.seek(max(0, fh.tell() - LOG_LIMIT))
+        return log_tail(fh.read())
+
+
 def phase_runner(spec: dict[str, Any]) -> None:
     record: dict[str, Any] = {"apply_error": apply_patch()}
     if record["apply_error"] is None:
         started = time.monotonic()
-        try:
-            proc = subprocess.run(
-                spec["runner_command"],
-                cwd="/repo",
-                capture_output=True,
-                timeout=spec["runner_timeout_s"],
-            )
-            record.update(exit=proc.returncode, timed_out=False)
-            stdout, stderr = proc.stdout, proc.stderr
-        except subprocess.TimeoutExpired as exc:
-            record.update(exit=None, timed_out=True)
-            stdout, stderr = exc.stdout or b"", exc.stderr or b""
-        except OSError as exc:  # the command does not exist or cannot be executed
-            record.update(exit=127, timed_out=False)
-            stdout, stderr = b"", str(exc).encode()
+        # Output goes to files, not memory: a patch printing gigabytes must not kill this driver.
+        with open("/tmp/runner.stdout", "wb") as out, open("/tmp/runner.stderr", "wb") as err:
+            try:
+                # Its own process group, so a timeout kills the test's children too (they would
+                # otherwise hold the pipes open and keep the container alive).
+                proc = subprocess.Popen(
+                    spec["runner_command"], cwd="/repo", stdout=out, stderr=err,
+                    start_new_session=True,
+                )  # fmt: skip
+            except OSError as exc:  # the command does not exist or cannot be executed
+                record.update(exit=127, timed_out=False)
+                err.write(str(exc).encode())
+            else:
+                try:
+                    record.update(exit=proc.wait(timeout=spec["runner_timeout_s"]), timed_out=False)
+                except subprocess.TimeoutExpired:
+                    record.update(exit=None, timed_out=True)
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
         record["duration_s"] = round(time.monotonic() - started, 3)
-        record["stdout"], record["stderr"] = log_tail(stdout), log_tail(stderr)
+        record["stdout"] = read_tail("/tmp/runner.stdout")
+        record["stderr"] = read_tail("/tmp/runner.stderr")
     write_json("/out/runner.json", record)
 
 

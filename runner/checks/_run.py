@@ -34,6 +34,9 @@ LINT_TIMEOUT_S = 300
 # Extra time for container start, copy and git before the outer kill.
 CONTAINER_GRACE_S = 120
 CHECK_USER = "10001:10001"
+# `docker run` exits 125 when the daemon could not run the container, 126/127 when the image's
+# python3 cannot be started: the container never ran, so no verdict can be drawn.
+DOCKER_FAILURES = {125, 126, 127}
 
 
 class ChecksInfraError(Exception):
@@ -109,14 +112,20 @@ def _phase(
         mounts.append((task_dir / "tests", "/tests", True))
     proc = _docker_run(image, phase, mounts, timeout_s + CONTAINER_GRACE_S)
     record_path = out_dir / f"{phase}.json"
-    if proc.returncode != 0 or not record_path.is_file():
-        tail = proc.stderr.decode(errors="replace").strip().splitlines()[-3:]
-        shutil.rmtree(out_dir, ignore_errors=True)
-        raise ChecksInfraError(
-            f"{phase} container failed (exit {proc.returncode}): {' | '.join(tail) or 'no output'}"
-        )
-    record = json.loads(record_path.read_text(encoding="utf-8"))
-    return record, out_dir, proc.stdout + proc.stderr
+    if record_path.is_file() and proc.returncode == 0:
+        record = json.loads(record_path.read_text(encoding="utf-8"))
+        return record, out_dir, proc.stdout + proc.stderr
+    tail = " | ".join(proc.stderr.decode(errors="replace").strip().splitlines()[-3:])
+    if phase == "runner" and proc.returncode not in DOCKER_FAILURES:
+        # The container ran and died before the driver wrote its record: the patched code
+        # exhausted memory or pids. That is the patch's failure, not the infrastructure's.
+        record = {"apply_error": None, "exit": proc.returncode, "timed_out": False}
+        record["stderr"] = f"the checks container died (exit {proc.returncode}): {tail}"
+        return record, out_dir, proc.stdout + proc.stderr
+    shutil.rmtree(out_dir, ignore_errors=True)
+    raise ChecksInfraError(
+        f"{phase} container failed (exit {proc.returncode}): {tail or 'no output'}"
+    )
 
 
 def run_checks(
@@ -129,6 +138,7 @@ def run_checks(
 ) -> CheckOutcome:
     """Apply `patch` to a pristine copy of the task's repo/ and run the diff, lint and runner
     checks. An empty patch checks the baseline. Raises ChecksInfraError when Docker fails."""
+    task_dir = task_dir.resolve()  # bind mounts need absolute paths
     durations: dict[str, float] = {}
     logs: dict[str, bytes] = {}
     started = time.monotonic()

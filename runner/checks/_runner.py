@@ -48,6 +48,8 @@ def runner_verdict(
         return did_not_run("the runner has no exit code")
     if exit_code in CANNOT_START:
         return did_not_run(CANNOT_START[exit_code])
+    if exit_code < 0:  # Python's way of saying "killed by signal -exit_code"
+        return did_not_run(f"the runner was killed (signal {-exit_code})")
     if exit_code >= SIGNAL_EXIT_BASE:
         return did_not_run(f"the runner was killed (exit {exit_code})")
     try:
