@@ -394,3 +394,20 @@ def test_unusable_or_unsafe_patches(patch: str, why: str) -> None:
     verdict = diff_verdict(policy(allowed_paths=["*"]), patch)
     assert not verdict.passed
     assert why in verdict.summary
+
+
+def test_reports_are_read_only_from_regular_files(tmp_path: Path) -> None:
+    from runner.checks._run import _read_regular_file
+
+    (tmp_path / "report.xml").write_bytes(b"x" * 10)
+    assert _read_regular_file(tmp_path / "report.xml", 100) == b"x" * 10
+    assert _read_regular_file(tmp_path / "report.xml", 3) == b"xxxx"  # capped: limit + 1
+    secret = tmp_path / "host-secret"
+    secret.write_text("root:x:0:0")
+    (tmp_path / "link.xml").symlink_to(secret)
+    assert _read_regular_file(tmp_path / "link.xml", 100) is None
+    import os
+
+    os.mkfifo(tmp_path / "fifo.xml")
+    assert _read_regular_file(tmp_path / "fifo.xml", 100) is None  # and does not block
+    assert _read_regular_file(tmp_path / "missing.xml", 100) is None

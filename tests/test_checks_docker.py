@@ -174,3 +174,20 @@ def test_runner_that_exhausts_memory_fails_not_infra(
     # the OOM killer takes the test process (signal 9); the driver survives and says so
     assert outcome.runner.summary == "the suite did not run: the runner was killed (signal 9)"
     assert outcome.runner.facts["suite_ran"] is False
+
+
+def test_report_replaced_by_a_symlink_is_not_followed_on_the_host(
+    task: tuple[Path, TaskSpec], runtime_python: str, tmp_path: Path
+) -> None:
+    task_dir, spec = task
+    patch = _append_to_package(
+        task_dir,
+        tmp_path,
+        "\nimport atexit\nimport os\n\n\n@atexit.register\ndef _swap():\n"
+        '    os.rename("/out/report.xml", "/out/real.xml")\n'
+        '    os.symlink("/etc/hostname", "/out/report.xml")\n',
+    )
+    outcome = run_checks(task_dir, spec, patch, runtime_python)
+    assert not outcome.runner.passed
+    assert outcome.runner.summary == "the suite did not run: no report was written (exit 1)"
+    assert "report" not in outcome.logs

@@ -8,7 +8,9 @@ which the hidden tests execute, never runs next to the lint results.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import stat
 import subprocess
 import tempfile
 import time
@@ -20,6 +22,7 @@ from typing import Any
 from runner.catalog._models import TaskSpec
 from runner.checks._diff import DiffParseError, parse_diff
 from runner.checks._diff import diff_verdict as _diff_verdict
+from runner.checks._junit import MAX_REPORT_BYTES
 from runner.checks._lint import LINTABLE, SHELL_SHEBANG, lint_verdict
 from runner.checks._runner import runner_verdict
 from runner.checks._verdict import Verdict
@@ -34,6 +37,8 @@ LINT_TIMEOUT_S = 300
 # Extra time for container start, copy and git before the outer kill.
 CONTAINER_GRACE_S = 120
 CHECK_USER = "10001:10001"
+# The driver's record holds two log tails of 256 KiB each plus small facts.
+RECORD_MAX_BYTES = 4 * 1024 * 1024
 # `docker run` exits 125 when the daemon could not run the container, 126/127 when the image's
 # python3 cannot be started: the container never ran, so no verdict can be drawn.
 DOCKER_FAILURES = {125, 126, 127}
@@ -67,6 +72,25 @@ def _container_paths(report: str) -> PurePosixPath:
     return path.relative_to("/out")
 
 
+def _read_regular_file(path: Path, limit: int) -> bytes | None:
+    """At most limit + 1 bytes of `path` if it is a regular file, else None.
+
+    Files under /out are written by the patched code's process: a symlink there would make this
+    (host, root) process read a host file into the logs, and a FIFO would block it forever.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            return fh.read(limit + 1)
+    finally:
+        os.close(fd)
+
+
 def _docker_run(
     image: str, phase: str, mounts: list[tuple[Path, str, bool]], timeout_s: float
 ) -> subprocess.CompletedProcess[bytes]:
@@ -91,6 +115,8 @@ def _docker_run(
     argv += [image, "python3", "/in/driver.py", phase]
     try:
         return subprocess.run(argv, capture_output=True, timeout=timeout_s, check=False)
+    except FileNotFoundError:
+        raise ChecksInfraError("docker is not installed") from None
     except subprocess.TimeoutExpired:
         raise ChecksInfraError(f"{phase} container did not finish in {timeout_s:.0f}s") from None
     finally:
@@ -111,15 +137,21 @@ def _phase(
     if phase == "runner":
         mounts.append((task_dir / "tests", "/tests", True))
     proc = _docker_run(image, phase, mounts, timeout_s + CONTAINER_GRACE_S)
-    record_path = out_dir / f"{phase}.json"
-    if record_path.is_file() and proc.returncode == 0:
-        record = json.loads(record_path.read_text(encoding="utf-8"))
-        return record, out_dir, proc.stdout + proc.stderr
+    raw_record = _read_regular_file(out_dir / f"{phase}.json", RECORD_MAX_BYTES)
+    if raw_record is not None and proc.returncode == 0:
+        try:
+            record = json.loads(raw_record)
+        except json.JSONDecodeError:
+            record = None
+        if isinstance(record, dict):
+            return record, out_dir, proc.stdout + proc.stderr
     tail = " | ".join(proc.stderr.decode(errors="replace").strip().splitlines()[-3:])
     if phase == "runner" and proc.returncode not in DOCKER_FAILURES:
         # The container ran and died before the driver wrote its record: the patched code
         # exhausted memory or pids. That is the patch's failure, not the infrastructure's.
-        record = {"apply_error": None, "exit": proc.returncode, "timed_out": False}
+        # Without the driver's record nothing vouches for a report: only a kill code survives.
+        died = proc.returncode if proc.returncode >= 128 else None
+        record = {"apply_error": None, "exit": died, "timed_out": False}
         record["stderr"] = f"the checks container died (exit {proc.returncode}): {tail}"
         return record, out_dir, proc.stdout + proc.stderr
     shutil.rmtree(out_dir, ignore_errors=True)
@@ -200,8 +232,7 @@ def run_checks(
         started = time.monotonic()
         record, out_dir, raw = _phase(image, "runner", task_dir, in_dir, runner_timeout_s)
         try:
-            report_path = out_dir / report_rel
-            report = report_path.read_bytes() if report_path.is_file() else None
+            report = _read_regular_file(out_dir / report_rel, MAX_REPORT_BYTES)
         finally:
             shutil.rmtree(out_dir, ignore_errors=True)
         logs["runner"] = (
