@@ -7,6 +7,7 @@ which the hidden tests execute, never runs next to the lint results.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -36,7 +37,6 @@ RUNNER_TIMEOUT_S = 600
 LINT_TIMEOUT_S = 300
 # Extra time for container start, copy and git before the outer kill.
 CONTAINER_GRACE_S = 120
-CHECK_USER = "10001:10001"
 # The driver's record holds two log tails of 256 KiB each plus small facts.
 RECORD_MAX_BYTES = 4 * 1024 * 1024
 # `docker run` exits 125 when the daemon could not run the container, 126/127 when the image's
@@ -72,6 +72,24 @@ def _container_paths(report: str) -> PurePosixPath:
     return path.relative_to("/out")
 
 
+@functools.lru_cache(maxsize=32)
+def _check_image_user(image: str) -> str:
+    """The image's USER, which the checks run as. Runtime images must end with a non-root USER
+    that owns /repo and /out (runtime-python: cab, 10001; any uid works, /out is world-writable)."""
+    proc = subprocess.run(
+        ["docker", "image", "inspect", "--format", "{{.Config.User}}", image],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise ChecksInfraError(f"image {image} is not available: {proc.stderr.strip()[:200]}")
+    user = proc.stdout.strip()
+    if user.split(":")[0] in ("", "root", "0"):
+        raise ChecksInfraError(f"image {image} runs as root: a runtime image needs a non-root USER")
+    return user
+
+
 def _read_regular_file(path: Path, limit: int) -> bytes | None:
     """At most limit + 1 bytes of `path` if it is a regular file, else None.
 
@@ -98,13 +116,11 @@ def _docker_run(
     argv = [
         "docker", "run", "--rm", "--name", name,
         "--network", "none",
-        "--user", CHECK_USER,
         "--cap-drop", "ALL",
         "--security-opt", "no-new-privileges",
         "--memory", MEMORY, "--memory-swap", MEMORY,
         "--pids-limit", str(PIDS),
         "--cpus", CPUS,
-        "--env", "HOME=/home/cab",
         # /repo is on sys.path, so a patch could add a *.dist-info with a pytest11 entry point
         # and load a plugin that rewrites outcomes; the runtime images need no plugins.
         "--env", "PYTEST_DISABLE_PLUGIN_AUTOLOAD=1",
@@ -171,6 +187,7 @@ def run_checks(
     """Apply `patch` to a pristine copy of the task's repo/ and run the diff, lint and runner
     checks. An empty patch checks the baseline. Raises ChecksInfraError when Docker fails."""
     task_dir = task_dir.resolve()  # bind mounts need absolute paths
+    _check_image_user(image)
     durations: dict[str, float] = {}
     logs: dict[str, bytes] = {}
     started = time.monotonic()
