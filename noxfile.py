@@ -34,3 +34,10 @@ def typecheck(session: nox.Session) -> None:
 def schemas(session: nox.Session) -> None:
     """Fail when schemas/ differs from the pydantic models."""
     session.run(PY, "-m", "runner", "schema", "export", "--check")
+
+
+@nox.session
+def tasks(session: nox.Session) -> None:
+    """Gold validation of every task in containers (needs the runtime images: builds them)."""
+    session.run(PY, "-m", "runner", "images", "build-runtime", "--all")
+    session.run(PY, "-m", "runner", "tasks", "validate", *session.posargs)

@@ -15,6 +15,7 @@ from runner.cli._doctor import doctor
 from runner.cli._images import images
 from runner.cli._plan import plan
 from runner.cli._schema import schema
+from runner.cli._tasks import tasks
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -36,5 +37,5 @@ def main(ctx: click.Context, root: Path | None) -> None:
     ctx.obj = Ctx(root=(root.resolve() if root else find_root()))
 
 
-for command in (catalog, schema, doctor, images, plan, board):
+for command in (catalog, schema, doctor, images, tasks, plan, board):
     main.add_command(command)

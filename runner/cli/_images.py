@@ -1,12 +1,21 @@
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
 import click
 
-from runner.cli._common import Ctx, json_option, pass_ctx, print_json
-from runner.images import BASE_TAG, BaseImageError, build_base_image, inspect_image
+from runner.cli._common import Ctx, InputError, json_option, pass_ctx, print_json
+from runner.images import (
+    BASE_TAG,
+    BaseImageError,
+    ImageBuildError,
+    build_base_image,
+    build_runtime,
+    inspect_image,
+    runtime_dirs,
+)
 
 
 @click.group()
@@ -45,3 +54,71 @@ def images_base(ctx: Ctx, ca_bundle: Path | None, if_missing: bool, as_json: boo
         print_json(image.__dict__)
     else:
         click.echo(f"{image.tag} {image.image_id} ({image.size_bytes / 1e6:.0f} MB)")
+
+
+def _default_base(root: Path) -> str:
+    """The offline base when this machine has it, else the digest-pinned public image."""
+    lock = json.loads((root / "images" / "lock.json").read_text(encoding="utf-8"))["base"]
+    return str(lock["offline_tag"] if inspect_image(lock["offline_tag"]) else lock["public"])
+
+
+@images.command("build-runtime")
+@click.argument("names", nargs=-1)
+@click.option("--all", "build_all", is_flag=True, help="Build every images/runtime-* folder.")
+@click.option(
+    "--base-image",
+    default=None,
+    help="Image to build FROM (default: the offline base if present, else images/lock.json "
+    "base.public).",
+)
+@click.option(
+    "--ca-bundle",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Host CA bundle to trust during the build (behind a TLS-intercepting proxy).",
+)
+@json_option
+@pass_ctx
+def images_build_runtime(
+    ctx: Ctx,
+    names: tuple[str, ...],
+    build_all: bool,
+    base_image: str | None,
+    ca_bundle: Path | None,
+    as_json: bool,
+) -> None:
+    """Build task runtime images (images/runtime-NAME) as cab/runtime-NAME:<folder hash>.
+
+    NAME is `python` or `runtime-python`. Docker's layer cache is reused; tag, image id, size and
+    tool versions are recorded in .cab/images.json.
+    """
+    known = runtime_dirs(ctx.root)
+    if build_all == bool(names):
+        raise InputError("give runtime image names or --all (known: " + ", ".join(known) + ")")
+    wanted = list(known) if build_all else [n if n in known else f"runtime-{n}" for n in names]
+    for name in wanted:
+        if name not in known:
+            raise InputError(f"images/{name}/Dockerfile does not exist (known: {', '.join(known)})")
+    base = base_image or _default_base(ctx.root)
+    built = []
+    for name in wanted:
+        try:
+            image = build_runtime(
+                ctx.root,
+                ctx.state_dir,
+                name,
+                base,
+                ca_bundle,
+                progress=lambda msg: click.echo(f"[images] {msg}", err=True),
+            )
+        except ImageBuildError as exc:
+            raise click.ClickException(str(exc)) from None
+        built.append(image)
+        if not as_json:
+            click.echo(
+                f"{image.tag} {image.image_id[:19]} {image.size_bytes / 1e6:.0f} MB "
+                f"built in {image.build_seconds:.0f}s "
+                + " ".join(f"{k}={v}" for k, v in sorted(image.versions.items()))
+            )
+    if as_json:
+        print_json([b.__dict__ for b in built])

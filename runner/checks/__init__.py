@@ -1,0 +1,46 @@
+"""Checks: pure functions from (patch, logs, reports) to a verdict, and the container run that
+produces those logs and reports for one (task, patch)."""
+
+from runner.checks._diff import DiffParseError, FileChange, diff_verdict, parse_diff
+from runner.checks._junit import ReportError, Status, parse_junit
+from runner.checks._lint import (
+    Finding,
+    LintOutputError,
+    is_lintable,
+    lint_verdict,
+    new_findings,
+    parse_eslint,
+    parse_node_check,
+    parse_ruff,
+    parse_shellcheck,
+)
+from runner.checks._run import CheckOutcome, ChecksInfraError, run_checks
+from runner.checks._runner import runner_verdict
+from runner.checks._validate import TaskValidation, validate_task
+from runner.checks._verdict import Verdict
+
+__all__ = [
+    "CheckOutcome",
+    "ChecksInfraError",
+    "DiffParseError",
+    "FileChange",
+    "Finding",
+    "LintOutputError",
+    "ReportError",
+    "Status",
+    "TaskValidation",
+    "Verdict",
+    "diff_verdict",
+    "is_lintable",
+    "lint_verdict",
+    "new_findings",
+    "parse_diff",
+    "parse_eslint",
+    "parse_junit",
+    "parse_node_check",
+    "parse_ruff",
+    "parse_shellcheck",
+    "run_checks",
+    "runner_verdict",
+    "validate_task",
+]

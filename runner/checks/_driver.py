@@ -1,0 +1,160 @@
+"""Runs INSIDE a checks container (stdlib only, any python3): prepares /repo and runs one phase.
+
+  python3 /in/driver.py lint    baseline lint, apply the patch, patched lint -> /out/lint.json
+  python3 /in/driver.py runner  apply the patch, run the runner command      -> /out/runner.json
+
+/src/repo is the task's pristine repo (read-only), /in holds patch.diff and spec.json. Each phase
+runs in its own container, so code from the patch (run by the tests) never shares a container
+with the lint results.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from typing import Any
+
+LOG_LIMIT = 256 * 1024  # bytes kept from each stream: the tail says why a run broke
+GIT = ["git", "-c", "user.name=cab", "-c", "user.email=cab@localhost", "-c", "commit.gpgsign=false"]
+
+
+def log_tail(data: bytes) -> str:
+    return data[-LOG_LIMIT:].decode("utf-8", errors="replace")
+
+
+def write_json(path: str, data: dict[str, Any]) -> None:
+    with open(path + ".tmp", "w", encoding="utf-8") as fh:
+        json.dump(data, fh)
+    os.replace(path + ".tmp", path)
+
+
+def prepare() -> None:
+    """A pristine copy of the task repo with a baseline commit."""
+    shutil.copytree("/src/repo", "/repo", symlinks=True, dirs_exist_ok=True)
+    subprocess.run([*GIT, "init", "-q", "-b", "main"], cwd="/repo", check=True)
+    subprocess.run([*GIT, "add", "-A"], cwd="/repo", check=True)
+    subprocess.run(
+        [*GIT, "commit", "-q", "--allow-empty", "-m", "baseline"], cwd="/repo", check=True
+    )
+
+
+def apply_patch() -> str | None:
+    """None, or why the patch did not apply."""
+    with open("/in/patch.diff", "rb") as fh:
+        patch = fh.read()
+    if not patch.strip():
+        return None
+    proc = subprocess.run(
+        [*GIT, "apply", "--whitespace=nowarn", "/in/patch.diff"], cwd="/repo", capture_output=True
+    )
+    return None if proc.returncode == 0 else log_tail(proc.stderr).strip() or "git apply failed"
+
+
+def lintable(spec: dict[str, Any], files: list[str]) -> list[str]:
+    pattern = re.compile(spec["lint_pattern"]) if spec["lint_pattern"] else None
+    shebang = re.compile(spec["shebang_pattern"]) if spec["shebang_pattern"] else None
+    out = []
+    for rel in files:
+        path = os.path.join("/repo", rel)
+        if not os.path.isfile(path) or os.path.islink(path):
+            continue
+        if pattern is not None and pattern.search(rel):
+            out.append(rel)
+        elif shebang is not None and "." not in os.path.basename(rel):
+            with open(path, "rb") as fh:
+                first = fh.readline(200).decode("utf-8", errors="replace")
+            if shebang.match(first):
+                out.append(rel)
+    return out
+
+
+def run_lint(spec: dict[str, Any], files: list[str]) -> tuple[str | None, dict[str, Any] | None]:
+    """None when there is nothing to lint; else the linter's JSON text (or our record)."""
+    files = lintable(spec, files)
+    if not files:
+        return None, None
+    timeout = spec["lint_timeout_s"]
+    if spec["lint_tool"] == "node-check":
+        failed = []
+        for rel in files:
+            proc = subprocess.run(
+                [*spec["lint_command"], rel], cwd="/repo", capture_output=True, timeout=timeout
+            )
+            if proc.returncode != 0:
+                failed.append(rel)
+        return json.dumps({"failed": failed}), {"files": files}
+    proc = subprocess.run(
+        [*spec["lint_command"], *files], cwd="/repo", capture_output=True, timeout=timeout
+    )
+    return proc.stdout.decode("utf-8", errors="replace"), {
+        "files": files,
+        "exit": proc.returncode,
+        "stderr": log_tail(proc.stderr),
+    }
+
+
+def phase_lint(spec: dict[str, Any]) -> None:
+    record: dict[str, Any] = {}
+    try:
+        record["baseline"], record["baseline_run"] = run_lint(spec, spec["lint_before"])
+        record["apply_error"] = apply_patch()
+        if record["apply_error"] is None:
+            record["patched"], record["patched_run"] = run_lint(spec, spec["lint_after"])
+    except subprocess.TimeoutExpired as exc:
+        record["error"] = f"the linter timed out after {exc.timeout:.0f}s"
+    write_json("/out/lint.json", record)
+
+
+def read_tail(path: str) -> str:
+    with open(path, "rb") as fh:
+        fh.seek(0, os.SEEK_END)
+        fh.seek(max(0, fh.tell() - LOG_LIMIT))
+        return log_tail(fh.read())
+
+
+def phase_runner(spec: dict[str, Any]) -> None:
+    record: dict[str, Any] = {"apply_error": apply_patch()}
+    if record["apply_error"] is None:
+        started = time.monotonic()
+        # Output goes to files, not memory: a patch printing gigabytes must not kill this driver.
+        with open("/tmp/runner.stdout", "wb") as out, open("/tmp/runner.stderr", "wb") as err:
+            try:
+                # Its own process group, so a timeout kills the test's children too (they would
+                # otherwise hold the pipes open and keep the container alive).
+                proc = subprocess.Popen(
+                    spec["runner_command"], cwd="/repo", stdout=out, stderr=err,
+                    start_new_session=True,
+                )  # fmt: skip
+            except OSError as exc:  # the command does not exist or cannot be executed
+                record.update(exit=127, timed_out=False)
+                err.write(str(exc).encode())
+            else:
+                try:
+                    record.update(exit=proc.wait(timeout=spec["runner_timeout_s"]), timed_out=False)
+                except subprocess.TimeoutExpired:
+                    record.update(exit=None, timed_out=True)
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        record["duration_s"] = round(time.monotonic() - started, 3)
+        record["stdout"] = read_tail("/tmp/runner.stdout")
+        record["stderr"] = read_tail("/tmp/runner.stderr")
+    write_json("/out/runner.json", record)
+
+
+def main() -> None:
+    with open("/in/spec.json", encoding="utf-8") as fh:
+        spec = json.load(fh)
+    prepare()
+    {"lint": phase_lint, "runner": phase_runner}[sys.argv[1]](spec)
+
+
+if __name__ == "__main__":
+    main()

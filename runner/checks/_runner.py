@@ -1,0 +1,89 @@
+"""The runner check: did the hidden tests that must pass actually pass, by the report?"""
+
+from __future__ import annotations
+
+from runner.catalog._models import RunnerCheck
+from runner.checks._junit import ReportError, Status, parse_junit
+from runner.checks._verdict import Verdict, listing
+
+# Exit codes at or above this mean the runner was killed by a signal (128 + n; 137 is SIGKILL,
+# which is also what the OOM killer sends). A killed run may leave a stale or partial report,
+# so the report is not trusted then.
+SIGNAL_EXIT_BASE = 128
+# 126/127: the shell could not execute or find the runner command; no suite ran.
+CANNOT_START = {
+    126: "the runner command is not executable",
+    127: "the runner command was not found",
+}
+
+
+def runner_verdict(
+    check: RunnerCheck,
+    report: bytes | None,
+    exit_code: int | None,
+    *,
+    timed_out: bool = False,
+) -> Verdict:
+    """Pass iff every fail_to_pass and every pass_to_pass id passed in the JUnit report.
+
+    The report is the source of truth; the exit code only vetoes (a killed or timed-out run
+    fails whatever its report says). A listed id missing from the report counts as failed.
+    """
+
+    def did_not_run(why: str) -> Verdict:
+        return Verdict(
+            "runner",
+            False,
+            f"the suite did not run: {why}",
+            {
+                "suite_ran": False,
+                "fail_to_pass_failed": list(check.fail_to_pass),
+                "pass_to_pass_failed": list(check.pass_to_pass),
+            },
+        )
+
+    if timed_out:
+        return did_not_run("the runner timed out")
+    if exit_code is None:
+        return did_not_run("the runner has no exit code")
+    if exit_code in CANNOT_START:
+        return did_not_run(CANNOT_START[exit_code])
+    if exit_code < 0:  # Python's way of saying "killed by signal -exit_code"
+        return did_not_run(f"the runner was killed (signal {-exit_code})")
+    if exit_code >= SIGNAL_EXIT_BASE:
+        return did_not_run(f"the runner was killed (exit {exit_code})")
+    try:
+        results = parse_junit(report)
+    except ReportError as exc:
+        return did_not_run(f"{exc} (exit {exit_code})")
+    if not results:
+        # A report with zero test cases: collection found nothing, e.g. the tests were deleted.
+        return did_not_run(f"the report has no test cases (exit {exit_code})")
+
+    def failing(ids: list[str]) -> list[str]:
+        return [i for i in ids if results.get(i) is not Status.passed]
+
+    f2p, p2p = failing(check.fail_to_pass), failing(check.pass_to_pass)
+    facts = {"suite_ran": True, "fail_to_pass_failed": f2p, "pass_to_pass_failed": p2p}
+    if not f2p and not p2p:
+        return Verdict(
+            "runner",
+            True,
+            f"{len(check.fail_to_pass)} fail_to_pass and {len(check.pass_to_pass)} "
+            f"pass_to_pass tests passed",
+            facts,
+        )
+
+    def describe(ids: list[str]) -> str:
+        return listing([f"{i} ({results[i].value if i in results else 'missing'})" for i in ids])
+
+    parts = []
+    if f2p:
+        parts.append(
+            f"fail_to_pass {len(f2p)}/{len(check.fail_to_pass)} not passed: {describe(f2p)}"
+        )
+    if p2p:
+        parts.append(
+            f"pass_to_pass {len(p2p)}/{len(check.pass_to_pass)} not passed: {describe(p2p)}"
+        )
+    return Verdict("runner", False, "; ".join(parts), facts)
