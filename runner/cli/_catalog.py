@@ -1,11 +1,18 @@
 from __future__ import annotations
 
+import sys
+
 import click
 from rich.console import Console
 from rich.table import Table
 
 from runner.catalog import load_agents, load_models, load_tasks
 from runner.cli._common import Ctx, catalog_errors, json_option, pass_ctx, print_json
+
+
+def _console() -> Console:
+    # Piped output keeps whole rows (a script or a log reads it), not an 80-column wrap.
+    return Console(width=None if sys.stdout.isatty() else 200)
 
 
 @click.group()
@@ -51,7 +58,7 @@ def catalog_models(ctx: Ctx, as_json: bool, status: str | None) -> None:
             price,
             m.status.value,
         )
-    Console().print(table)
+    _console().print(table)
 
 
 @catalog.command("agents")
@@ -71,7 +78,7 @@ def catalog_agents(ctx: Ctx, as_json: bool) -> None:
         table.add_row(
             a.name, f"{a.package.registry.value}:{a.package.name}", a.package.version, a.api.value
         )
-    Console().print(table)
+    _console().print(table)
 
 
 @catalog.command("tasks")
@@ -91,4 +98,4 @@ def catalog_tasks(ctx: Ctx, as_json: bool) -> None:
         table.add_row(
             t.id, t.language.value, t.kind.value, t.difficulty.value, f"{t.time_limit_s}s", t.title
         )
-    Console().print(table)
+    _console().print(table)
