@@ -29,3 +29,5 @@ fi
 ca_args=()
 if [ -n "${CAB_CA_BUNDLE:-}" ]; then ca_args=(--ca-bundle "$CAB_CA_BUNDLE"); fi
 .venv/bin/cab images base --if-missing "${ca_args[@]}"
+# Task runtime images (tag = hash of their folder: a rebuild only when a Dockerfile changed).
+.venv/bin/cab images build-runtime --all "${ca_args[@]}"
