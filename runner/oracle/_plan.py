@@ -34,7 +34,7 @@ VANDAL_TARGETS = ("/etc/cab-vandal", "/usr/local/bin/cab-vandal", "~/.cab-vandal
 VANDAL_HOST = "1.1.1.1"  # public, harmless: agent containers run with --network none
 
 _SHELL_NAMES = {
-    "bash", "shell", "sh", "exec", "exec_command", "run_command", "execute_command",
+    "bash", "shell", "sh", "exec", "exec_command", "run_command", "run_commands", "execute_command",
     "run_shell_command", "shell_command", "terminal", "run_terminal_cmd", "execute_bash",
     "run_bash", "run", "execute", "command", "cmd", "container_exec",
 }  # fmt: skip
@@ -121,6 +121,7 @@ class ShellTool:
     as_argv: bool  # the parameter is an argv array (Codex's old `shell`), not a command string
     dir_param: str | None
     as_list: bool = False  # a list of whole command strings (Cline's `run_commands`)
+    by_name: bool = True  # False: recognised only from its description (less sure)
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,7 @@ class EditTool:
     path_param: str
     old_param: str
     new_param: str
+    creates: bool = False  # old text optional: the tool creates missing files (Cline's editor)
 
 
 @dataclass(frozen=True)
@@ -158,7 +160,7 @@ def find_shell_tool(tools: Iterable[Tool]) -> ShellTool | None:
         named = _norm(tool.name) in {_norm(n) for n in _SHELL_NAMES}
         if tool.kind == "custom":
             if named or _describes_shell(tool):
-                candidates.append((2, ShellTool(tool, None, False, None)))
+                candidates.append((2, ShellTool(tool, None, False, None, by_name=named)))
             continue
         param = _find_param(tool, _COMMAND_PARAMS)
         if param is None or not (named or _describes_shell(tool)):
@@ -170,7 +172,7 @@ def find_shell_tool(tools: Iterable[Tool]) -> ShellTool | None:
         as_list = array_only and param.lower().endswith("commands")
         rank = 0 if named else 1
         dir_param = _find_param(tool, _DIR_PARAMS)
-        shell = ShellTool(tool, param, array_only and not as_list, dir_param, as_list)
+        shell = ShellTool(tool, param, array_only and not as_list, dir_param, as_list, named)
         candidates.append((rank, shell))
     return min(candidates, key=lambda c: c[0])[1] if candidates else None
 
@@ -213,7 +215,8 @@ def find_edit_tool(tools: Iterable[Tool]) -> EditTool | None:
         old = _find_param(tool, _OLD_PARAMS)
         new = _find_param(tool, _NEW_PARAMS)
         if path and old and new:
-            return EditTool(tool, path, old, new)
+            required = tool.parameters.get("required") or []
+            return EditTool(tool, path, old, new, creates=old not in required)
     return None
 
 
@@ -314,13 +317,15 @@ def read_call(r: ReadTool, path: str, workspace: str | None, call_id: str) -> To
 
 
 def edit_call(
-    e: EditTool, rel: str, old: str, new: str, workspace: str | None, call_id: str
+    e: EditTool, rel: str, old: str | None, new: str, workspace: str | None, call_id: str
 ) -> ToolCall:
+    """Whole-file replace: old is the entire current file (None: create a new file)."""
     args: dict[str, Any] = {
         e.path_param: _target_path(e.tool, e.path_param, rel, workspace),
-        e.old_param: old,
         e.new_param: new,
     }
+    if old is not None:
+        args[e.old_param] = old
     return ToolCall(call_id, e.tool.name, _with_required(e.tool, args, workspace or "."))
 
 
@@ -428,20 +433,29 @@ Action = Callable[[str], ToolCall]  # call id -> the call
 def _oracle_actions(conv: Conversation, task: OracleTask, ws: str | None) -> list[Action] | None:
     tools = conv.tools
     shell = find_shell_tool(tools)
-    if shell is not None:
-        script = apply_script(task, ws)
-        return [lambda cid: shell_call(shell, script, ws, cid)]
-    needs_delete = any(ch.new is None for ch in task.changes)
+    if shell is not None and shell.by_name:
+        return [partial(shell_call, shell, apply_script(task, ws), ws)]
+    file_actions = _file_actions(tools, task, ws)
+    if file_actions is not None:
+        return file_actions
+    # A tool that only describes itself as running commands (e.g. a background monitor) is the
+    # last resort: it runs shell, but was not made for edits.
+    return [partial(shell_call, shell, apply_script(task, ws), ws)] if shell else None
+
+
+def _file_actions(tools: Iterable[Tool], task: OracleTask, ws: str | None) -> list[Action] | None:
+    """One whole-file write (or whole-file replace) per changed file; None when not possible."""
+    tools = list(tools)
     writer = find_write_tool(tools)
     editor = find_edit_tool(tools)
-    if (writer is None and editor is None) or needs_delete:
+    if (writer is None and editor is None) or any(ch.new is None for ch in task.changes):
         return None
     actions: list[Action] = []
     for ch in task.changes:
         new = ch.new or ""
         if writer is not None:
             actions.append(partial(write_call, writer, ch.path, new, ws))
-        elif editor is not None and ch.old:
+        elif editor is not None and (ch.old or editor.creates):
             actions.append(partial(edit_call, editor, ch.path, ch.old, new, ws))
         else:
             return None
@@ -509,9 +523,10 @@ def plan_reply(behaviour: Behaviour, conv: Conversation, tasks: list[OracleTask]
     if closing is not None:
         actions = [*actions, closing]
     if step < len(actions):
+        closing_step = closing is not None and step == len(actions) - 1
+        text = final if closing_step else f"Applying the change for {task.id}, step {step + 1}."
         return Reply(
-            text=f"Applying the change for {task.id} (step {step + 1} of {len(actions)}).",
-            tool_calls=(actions[step](_call_id(task.id + behaviour.value, step)),),
+            text=text, tool_calls=(actions[step](_call_id(task.id + behaviour.value, step)),)
         )
     return Reply(text=_final_message(behaviour, task, last_result))
 

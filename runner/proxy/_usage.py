@@ -20,6 +20,7 @@ from litellm.integrations.custom_logger import CustomLogger
 
 SETTINGS_ENV = "CAB_PROXY_SETTINGS"
 NO_CELL = "_no-cell"  # requests made with the master key
+REJECTED = "_rejected"  # refused before any cell was known (forged or expired keys)
 log = logging.getLogger("cab.proxy.usage")
 
 # LiteLLM call types -> the API the client spoke.
@@ -115,6 +116,8 @@ class UsageLogger(CustomLogger):
             exc = kwargs.get("exception")
             error = slo.get("error_str") or (str(exc) if exc else "unknown error")
         http_status = _int(getattr(kwargs.get("exception"), "status_code", None))
+        if cell_id == NO_CELL and http_status == 401:
+            cell_id = REJECTED
         return {
             "ts": dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"),
             "cell_id": cell_id,
