@@ -72,6 +72,7 @@ def test_config_covers_catalog_and_calibration(root: Path) -> None:
         "api_base": "http://127.0.0.1:8600/v1",
         "api_key": "cab-oracle",
         "max_retries": 0,
+        "num_retries": 0,
     }
     assert config["router_settings"]["model_group_alias"][gemini_alias("oracle")] == "oracle"
     assert config["general_settings"]["custom_auth"] == "runner.proxy._auth.user_api_key_auth"
@@ -128,8 +129,12 @@ def test_cli_config_bad_model_is_one_line(root: Path) -> None:
     assert "--oracle-url" in result.output
 
 
-def test_usage_record_survives_odd_responses(tmp_path: Path) -> None:
-    from runner.proxy._usage import UsageLogger, usage_file
+def test_usage_record_survives_odd_responses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # importing LiteLLM stays offline
+    from runner.proxy import usage_file
+    from runner.proxy._usage import UsageLogger
 
     logger = UsageLogger()
     logger._settings = {"usage_dir": str(tmp_path), "prices": {"m": {

@@ -12,7 +12,7 @@ from runner.oracle._plan import (
     find_write_tool,
     plan_reply,
 )
-from runner.oracle._server import MODELS, OracleSettings, make_app, serve
+from runner.oracle._server import MODELS, OracleServer, OracleSettings, make_app, serve
 from runner.oracle._tasks import (
     OracleTask,
     TaskLoadError,
@@ -35,6 +35,7 @@ __all__ = [
     "Conversation",
     "EditFormat",
     "Message",
+    "OracleServer",
     "OracleSettings",
     "OracleTask",
     "Reply",

@@ -10,6 +10,7 @@ import asyncio
 import json
 import logging
 import random
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -209,3 +210,49 @@ def make_app(settings: OracleSettings) -> web.Application:
 def serve(settings: OracleSettings, host: str = "127.0.0.1", port: int = 8600) -> None:
     """Run until interrupted (SIGINT / SIGTERM)."""
     web.run_app(make_app(settings), host=host, port=port, print=None, access_log=None)
+
+
+class OracleServer:
+    """The oracle in a background thread (for tests and the local demo):
+
+    with OracleServer(OracleSettings(tasks)) as oracle:
+        ... oracle.url ...
+    """
+
+    def __init__(self, settings: OracleSettings, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.settings = settings
+        self.host = host
+        self.port = port
+        self._loop = asyncio.new_event_loop()
+        self._runner: web.AppRunner | None = None
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def start(self) -> OracleServer:
+        async def up() -> int:
+            self._runner = web.AppRunner(make_app(self.settings), access_log=None)
+            await self._runner.setup()
+            site = web.TCPSite(self._runner, self.host, self.port)
+            await site.start()
+            return int(self._runner.addresses[0][1])
+
+        self._thread.start()
+        self.port = asyncio.run_coroutine_threadsafe(up(), self._loop).result(10)
+        return self
+
+    def stop(self) -> None:
+        if self._runner is not None:
+            asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(10)
+            self._runner = None
+        if self._thread.is_alive():
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(10)
+
+    def __enter__(self) -> OracleServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -14,6 +14,7 @@ from runner.proxy._config import (
 )
 from runner.proxy._keys import KeyRejected, mint_cell_key, verify_cell_key
 from runner.proxy._server import ProxyServer, ProxyStartError, free_port
+from runner.proxy._usage_log import read_usage, usage_file
 
 __all__ = [
     "CALIBRATION_MODELS",
@@ -27,5 +28,7 @@ __all__ = [
     "gemini_alias",
     "mint_cell_key",
     "prices",
+    "read_usage",
+    "usage_file",
     "verify_cell_key",
 ]

@@ -16,6 +16,7 @@ CALIBRATION_MODELS = ("oracle", "null", "vandal", "flaky", "slow")
 AUTH_HOOK = "runner.proxy._auth.user_api_key_auth"
 USAGE_CALLBACK = "runner.proxy._usage.usage_logger"
 ORACLE_KEY = "cab-oracle"  # the oracle checks no key, but OpenAI clients insist on one
+KEYLESS = "cab-keyless"
 
 
 class ConfigError(ValueError):
@@ -55,6 +56,7 @@ def build_config(
                 "api_key": ORACLE_KEY,
                 # flaky's faults must reach the agent: retries are the agent's to make.
                 "max_retries": 0,
+                "num_retries": 0,
             }
             info: dict[str, Any] = {"cab_kind": "calibration"}
         else:
@@ -62,8 +64,10 @@ def build_config(
             params = {"model": m.serving.route}
             if m.serving.api_base is not None:
                 params["api_base"] = str(m.serving.api_base).rstrip("/")
-            if m.serving.api_key_env:
-                params["api_key"] = f"os.environ/{m.serving.api_key_env}"
+            # Keyless endpoints still get a placeholder: OpenAI-style clients refuse no key.
+            params["api_key"] = (
+                f"os.environ/{m.serving.api_key_env}" if m.serving.api_key_env else KEYLESS
+            )
             info = {"cab_kind": "host", "cab_status": m.status.value}
             if m.price is not None:
                 params["input_cost_per_token"] = m.price.input_per_mtok_usd / 1e6

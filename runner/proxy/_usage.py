@@ -11,16 +11,15 @@ import datetime as dt
 import json
 import logging
 import os
-import re
 import threading
 from pathlib import Path
 from typing import Any
 
 from litellm.integrations.custom_logger import CustomLogger
 
+from runner.proxy._usage_log import NO_CELL, REJECTED, usage_file
+
 SETTINGS_ENV = "CAB_PROXY_SETTINGS"
-NO_CELL = "_no-cell"  # requests made with the master key
-REJECTED = "_rejected"  # refused before any cell was known (forged or expired keys)
 log = logging.getLogger("cab.proxy.usage")
 
 # LiteLLM call types -> the API the client spoke.
@@ -35,12 +34,6 @@ _API_BY_CALL_TYPE = {
     "agenerate_content_stream": "gemini",
     "generate_content_stream": "gemini",
 }
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
-
-
-def usage_file(usage_dir: Path, cell_id: str) -> Path:
-    """One file per cell; the name is the cell id made filesystem-safe."""
-    return usage_dir / f"{_UNSAFE.sub('_', cell_id)}.jsonl"
 
 
 def _get(obj: Any, *path: str) -> Any:
