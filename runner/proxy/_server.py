@@ -6,6 +6,7 @@ import contextlib
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -59,6 +60,7 @@ class ProxyServer:
         socket_path: Path | None = None,
         workdir: Path | None = None,
         startup_timeout_s: float = 120.0,
+        keep_workdir: bool = False,
     ) -> None:
         self.catalog = catalog
         self.usage_dir = usage_dir.resolve()
@@ -70,6 +72,7 @@ class ProxyServer:
         self.workdir = Path(tempfile.mkdtemp(prefix="cab-proxy-")) if workdir is None else workdir
         self.socket_path = socket_path or self.workdir / "proxy.sock"
         self.startup_timeout_s = startup_timeout_s
+        self.keep_workdir = keep_workdir  # else a temporary workdir (config, log) goes at stop
         self.master_key = "sk-" + secrets.token_urlsafe(32)
         self._key_secret = secrets.token_bytes(32)
         self._proc: subprocess.Popen[bytes] | None = None
@@ -164,6 +167,8 @@ class ProxyServer:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait(5)
+        if self._own_workdir and not self.keep_workdir:
+            shutil.rmtree(self.workdir, ignore_errors=True)
 
     @property
     def running(self) -> bool:
