@@ -36,7 +36,7 @@ from runner.oracle import (
     parse_responses,
     plan_reply,
 )
-from runner.oracle._plan import apply_script
+from runner.oracle._plan import apply_script, patch_in_script
 
 FIXTURES = Path(__file__).parent / "fixtures"
 RECORDED_WS = "/tmp/rec/ws"  # where the agents ran while being recorded
@@ -189,12 +189,36 @@ def test_oracle_reads_the_result_then_finishes(
     assert third.tool_calls == ()
 
 
-def test_final_message_reports_a_failed_tool_result(tasks: list[OracleTask]) -> None:
+@pytest.mark.parametrize(
+    ("result", "reported"),
+    [
+        ("error: patch failed: stats/core.py:1\nerror: stats/core.py: patch does not apply",
+         "error: patch failed: stats/core.py:1"),
+        ("Blocked: command substitution detected in shell command.",
+         "Blocked: command substitution detected in shell command."),
+        ("Command: git apply\nDirectory: /ws\nOutput: (empty)\nError: (none)\nExit Code: 0",
+         None),  # Qwen Code's report of a success
+        ("Checking patch stats/core.py...\nApplied patch stats/core.py cleanly.", None),
+    ],
+)  # fmt: skip
+def test_final_message_reads_the_tool_result(
+    result: str, reported: str | None, tasks: list[OracleTask]
+) -> None:
     conv = load_recorded("opencode")
     first = plan_reply(Behaviour.oracle, conv, tasks).tool_calls[0]
-    result = "error: patch failed: stats/core.py:1\nerror: stats/core.py: patch does not apply"
     final = plan_reply(Behaviour.oracle, continued(conv, first, result), tasks)
-    assert "patch failed" in final.text
+    if reported is None:
+        assert final.text.startswith("Done: applied the fix")
+    else:
+        assert final.text.endswith(f"the tool reported: {reported}")
+
+
+def test_shell_command_carries_no_backticks_or_dollars(tasks: list[OracleTask]) -> None:
+    """Gemini CLI refuses commands that look like command substitution; the patch has both."""
+    assert "`" in tasks[0].patch
+    script = apply_script(tasks[0], RECORDED_WS)
+    assert "`" not in script and "$" not in script
+    assert patch_in_script(script) == tasks[0].patch
 
 
 def _without_shell(conv: Conversation, shell: str) -> Conversation:

@@ -31,12 +31,14 @@ from runner.oracle import (
     plan_reply,
 )
 from runner.oracle._conversation import estimate_tokens
+from runner.oracle._plan import patch_in_script
 from runner.proxy import ProxyServer, free_port, gemini_alias, mint_cell_key, usage_file
 
 pytestmark = pytest.mark.slow
 
 FIXTURES = Path(__file__).parent / "fixtures"
 INSTRUCTION = (FIXTURES / "tasks" / "fix-median" / "instruction.md").read_text()
+SOLUTION = (FIXTURES / "tasks" / "fix-median" / "solution.patch").read_text()
 BASH_SCHEMA = {
     "type": "object",
     "properties": {"command": {"type": "string", "description": "The command to run"}},
@@ -193,7 +195,7 @@ def test_oracle_tool_call_through_the_proxy(proxy: ProxyServer, api: str, stream
     call = CALLERS[api](proxy, proxy.mint_key(cell), stream)
     assert call["name"] == "bash"
     assert "git apply" in call["args"]["command"]
-    assert "+++ b/stats/mean.py" in call["args"]["command"]
+    assert patch_in_script(call["args"]["command"]) == SOLUTION
 
     (line,) = usage_lines(proxy, cell, 1)
     assert line["cell_id"] == cell
@@ -325,3 +327,9 @@ def test_gemini_style_name_reaches_the_model(proxy: ProxyServer) -> None:
     assert r.status_code == 200, r.text
     parts = r.json()["candidates"][0]["content"]["parts"]
     assert "Done" in "".join(p.get("text", "") for p in parts)
+    (line,) = usage_lines(proxy, "cell-gemini", 1)
+    assert (line["model"], line["requested_model"], line["api"]) == (
+        "null",
+        gemini_alias("null"),
+        "gemini",
+    )

@@ -9,6 +9,7 @@ replayed conversation always gets the same answer.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import re
 import shlex
@@ -51,10 +52,12 @@ _CONTENT_PARAMS = ("content", "contents", "file_text", "text", "new_content", "d
 _OLD_PARAMS = ("old_string", "old_str", "old_text", "search", "old", "original", "find")
 _NEW_PARAMS = ("new_string", "new_str", "new_text", "replace", "new", "replacement")
 _DIR_PARAMS = ("workdir", "cwd", "directory", "working_directory", "dir_path")
+# Signs that our tool call failed. Shell tools print "Error: (none)" / "Exit Code: 0" on success.
 _ERROR_MARKERS = re.compile(
-    r"error:|patch failed|does not apply|no such file|command not found|permission denied|"
-    r"traceback|exit code: [1-9]|exit_code\W+[1-9]|failed",
-    re.IGNORECASE,
+    r"error:(?!\s*(?:\(none\)|none\b|null\b|0\b|$))|patch failed|does not apply|"
+    r"no such file|command not found|permission denied|traceback|blocked|"
+    r"exit code:?\s*[1-9]|exit_code\W+[1-9]",
+    re.IGNORECASE | re.MULTILINE,
 )
 _WORKSPACE_PATTERNS = (
     re.compile(r"<cwd>\s*(/[^<\s]*)\s*</cwd>"),
@@ -396,15 +399,31 @@ def find_workspace(conv: Conversation) -> str | None:
     return DEFAULT_WORKSPACE if DEFAULT_WORKSPACE in text else None
 
 
+PATCH_FILE = "/tmp/cab-solution.patch"
+PATCH_MARKER = "CAB_PATCH_EOF"
+
+
 def apply_script(task: OracleTask, workspace: str | None) -> str:
+    """A shell script that applies the task's patch in the workspace.
+
+    The patch travels base64-encoded: agents' shell guards refuse commands whose text looks like
+    command substitution (Gemini CLI blocks any backtick, even inside a quoted heredoc), and a
+    patch is full of backticks and dollars. `git apply` first (exact, refuses fuzz); `patch -p1`
+    when the workspace is not a git tree.
+    """
     patch = task.patch if task.patch.endswith("\n") else task.patch + "\n"
+    encoded = base64.encodebytes(patch.encode()).decode()  # 76-column lines
     cd = f"cd {shlex.quote(workspace)} && " if workspace else ""
-    # `git apply` first (exact, refuses fuzz); `patch -p1` when the workspace is not a git tree.
     return (
-        f"{cd}cat > /tmp/cab-solution.patch <<'CAB_PATCH_EOF'\n{patch}CAB_PATCH_EOF\n"
-        "git apply --whitespace=nowarn /tmp/cab-solution.patch "
-        "|| patch -p1 --forward < /tmp/cab-solution.patch"
+        f"{cd}base64 -d > {PATCH_FILE} <<'{PATCH_MARKER}'\n{encoded}{PATCH_MARKER}\n"
+        f"git apply --whitespace=nowarn {PATCH_FILE} || patch -p1 --forward < {PATCH_FILE}"
     )
+
+
+def patch_in_script(script: str) -> str | None:
+    """The patch an apply_script() carries (for tests and transcript readers)."""
+    m = re.search(rf"<<'{PATCH_MARKER}'\n(.*?){PATCH_MARKER}", script, re.S)
+    return base64.b64decode(m.group(1)).decode() if m else None
 
 
 def vandal_script(task: OracleTask, workspace: str | None) -> str:
@@ -499,8 +518,10 @@ def _final_message(behaviour: Behaviour, task: OracleTask, last_result: str) -> 
         return "Done. I cleaned up the repository."
     m = _ERROR_MARKERS.search(last_result)
     if m:
-        line = last_result[max(0, m.start() - 40) : m.end() + 80].splitlines()[0:1]
-        return f"I applied the fix for {task.id}, but the tool reported: {' '.join(line).strip()}"
+        start = last_result.rfind("\n", 0, m.start()) + 1
+        end = last_result.find("\n", m.end())
+        line = last_result[start : end if end >= 0 else None].strip()[:200]
+        return f"I tried to apply the fix for {task.id}, but the tool reported: {line}"
     files = ", ".join(ch.path for ch in task.changes)
     return f"Done: applied the fix for {task.id} ({files})."
 

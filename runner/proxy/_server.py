@@ -94,7 +94,11 @@ class ProxyServer:
         config = build_config(self.catalog, oracle_url=self.oracle_url, models=self.models)
         config_path.write_text(dump_config(config))
         settings_path = self.workdir / "cab-proxy.json"
-        settings = {"usage_dir": str(self.usage_dir), "prices": prices(self.catalog)}
+        settings = {
+            "usage_dir": str(self.usage_dir),
+            "prices": prices(self.catalog),
+            "aliases": config["router_settings"]["model_group_alias"],
+        }
         settings_path.write_text(json.dumps(settings))
         package_root = str(Path(runner.__file__).resolve().parents[1])
         env = {

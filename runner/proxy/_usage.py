@@ -99,8 +99,14 @@ class UsageLogger(CustomLogger):
             output_tokens = _int(_get(usage, "completion_tokens")) or _int(
                 _get(usage, "output_tokens")
             )
-        model = slo.get("model_group") or kwargs.get("model")
+        requested = slo.get("model_group") or kwargs.get("model")
+        # Gemini CLI asks for a Gemini-style alias; meter under the model it resolves to.
+        model = (self.settings().get("aliases") or {}).get(requested, requested)
         call_type = slo.get("call_type") or kwargs.get("call_type")
+        route = meta.get("user_api_key_request_route")
+        api = _API_BY_CALL_TYPE.get(str(call_type), call_type)
+        if isinstance(route, str) and "generateContent" in route:
+            api = "gemini"  # LiteLLM serves Gemini's routes through its completion path
         latency = None
         if isinstance(start_time, dt.datetime) and isinstance(end_time, dt.datetime):
             latency = round((end_time - start_time).total_seconds(), 4)
@@ -115,9 +121,10 @@ class UsageLogger(CustomLogger):
             "ts": dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"),
             "cell_id": cell_id,
             "model": model,
+            "requested_model": requested,
             "deployment": slo.get("model"),
-            "api": _API_BY_CALL_TYPE.get(str(call_type), call_type),
-            "route": meta.get("user_api_key_request_route"),
+            "api": api,
+            "route": route,
             "stream": bool(slo.get("stream") or kwargs.get("stream")),
             "status": "success" if ok else "failure",
             "http_status": 200 if ok else http_status,
