@@ -105,7 +105,7 @@ class UsageLogger(CustomLogger):
         call_type = slo.get("call_type") or kwargs.get("call_type")
         route = meta.get("user_api_key_request_route")
         api = _API_BY_CALL_TYPE.get(str(call_type), call_type)
-        if isinstance(route, str) and "generateContent" in route:
+        if isinstance(route, str) and "generatecontent" in route.lower():
             api = "gemini"  # LiteLLM serves Gemini's routes through its completion path
         latency = None
         if isinstance(start_time, dt.datetime) and isinstance(end_time, dt.datetime):
