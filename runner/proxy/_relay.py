@@ -11,13 +11,15 @@ from pathlib import Path
 
 
 async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    """Copy one direction; at EOF pass the half-close on, so the other direction keeps flowing
+    (a client may shut down its sending side and still await the response)."""
     try:
         while data := await reader.read(65536):
             writer.write(data)
             await writer.drain()
+        if writer.can_write_eof():
+            writer.write_eof()
     except (ConnectionError, asyncio.CancelledError):
-        pass
-    finally:
         with contextlib.suppress(Exception):
             writer.close()
 
@@ -41,7 +43,12 @@ class UnixRelay:
         except OSError:
             writer.close()
             return
-        await asyncio.gather(_pipe(reader, up_writer), _pipe(up_reader, writer))
+        try:
+            await asyncio.gather(_pipe(reader, up_writer), _pipe(up_reader, writer))
+        finally:
+            for w in (writer, up_writer):
+                with contextlib.suppress(Exception):
+                    w.close()
 
     def _run(self) -> None:
         asyncio.set_event_loop(self._loop)
