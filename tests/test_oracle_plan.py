@@ -291,9 +291,20 @@ def test_other_aider_edit_formats(
 
 def test_null_changes_nothing(tasks: list[OracleTask]) -> None:
     for agent in ALL_AGENTS:
-        reply = plan_reply(Behaviour.null, load_recorded(agent), tasks)
-        assert reply.tool_calls == ()
+        conv = load_recorded(agent)
+        reply = plan_reply(Behaviour.null, conv, tasks)
         assert "Done" in reply.text
+        if agent == "cline":  # ends only through its finish tool: null says done there
+            (call,) = reply.tool_calls
+            assert call.name == "submit_and_exit"
+            validate_call(conv, call)
+            again = plan_reply(Behaviour.null, continued(conv, call, "ok"), tasks)
+            assert again.tool_calls == ()
+        elif agent == "mini-swe-agent":  # ends through its sentinel command
+            (call,) = reply.tool_calls
+            assert command_text(call) == "echo COMPLETE_TASK_AND_SUBMIT_FINAL_OUTPUT"
+        else:
+            assert reply.tool_calls == ()
 
 
 def test_vandal_goes_out_of_scope_through_the_shell(tasks: list[OracleTask]) -> None:

@@ -529,7 +529,14 @@ def _final_message(behaviour: Behaviour, task: OracleTask, last_result: str) -> 
 def plan_reply(behaviour: Behaviour, conv: Conversation, tasks: list[OracleTask]) -> Reply:
     """The next reply of a calibration model to this request."""
     if behaviour is Behaviour.null:
-        return Reply(text="Done. I reviewed the task; no changes are needed.")
+        text = "Done. I reviewed the task; no changes are needed."
+        # Agents that stop only through a finish tool or sentinel get it once, or they would
+        # loop until their time limit (Cline re-prompts forever on plain text).
+        closing = _closing_action(conv, text, find_workspace(conv))
+        already = any(m.role == "assistant" and m.tool_calls for m in conv.messages)
+        if closing is not None and not already:
+            return Reply(text=text, tool_calls=(closing(_call_id("null", 0)),))
+        return Reply(text=text)
     task = find_task(tasks, conv.text())
     if task is None:
         return Reply(text="I could not find the task description in this conversation.")
