@@ -1,0 +1,258 @@
+"""`cab oracle serve`: the calibration models behind a real HTTP server (aiohttp).
+
+It speaks OpenAI Chat Completions, the OpenAI Responses API and Anthropic Messages, each streaming
+and not, so an agent (directly or through the LiteLLM proxy) cannot tell it from a model server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+from runner.oracle._conversation import Conversation, Reply, Usage, usage_for
+from runner.oracle._plan import Behaviour, plan_reply
+from runner.oracle._tasks import OracleTask
+from runner.oracle._wire import (
+    BadRequest,
+    chat_response,
+    chat_stream,
+    messages_response,
+    messages_stream,
+    parse_chat,
+    parse_messages,
+    parse_responses,
+    responses_response,
+    responses_stream,
+)
+
+log = logging.getLogger("cab.oracle")
+
+# Model name -> what it does. flaky and slow behave like the oracle, plus their fault.
+MODELS: dict[str, Behaviour] = {
+    "oracle": Behaviour.oracle,
+    "null": Behaviour.null,
+    "vandal": Behaviour.vandal,
+    "flaky": Behaviour.oracle,
+    "slow": Behaviour.oracle,
+}
+
+
+@dataclass
+class OracleSettings:
+    tasks: list[OracleTask]
+    flaky_rate: float = 0.5  # share of `flaky` requests that fail
+    flaky_seed: int = 0
+    stall_s: float = 30.0  # how long a stalled `flaky` stream hangs before the server drops it
+    slow_latency_s: float = 2.0  # added before every `slow` reply
+    _rng: random.Random = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._rng = random.Random(self.flaky_seed)
+
+    def draw_fault(self) -> str | None:
+        """None, '500', '429' or 'stall': the same sequence for the same seed."""
+        roll = self._rng.random()
+        kind = self._rng.choice(("500", "429", "stall"))
+        return kind if roll < self.flaky_rate else None
+
+
+Api = str  # "chat" | "responses" | "messages"
+
+
+def _error(api: Api, status: int, message: str, kind: str, code: str | None = None) -> web.Response:
+    if api == "messages":
+        anthropic = {400: "invalid_request_error", 404: "not_found_error", 429: "rate_limit_error"}
+        body: dict[str, Any] = {
+            "type": "error",
+            "error": {"type": anthropic.get(status, "api_error"), "message": message},
+        }
+    else:
+        body = {"error": {"message": message, "type": kind, "param": None, "code": code}}
+    return web.json_response(body, status=status)
+
+
+def _sse(event: str | None, data: str) -> bytes:
+    head = f"event: {event}\n" if event else ""
+    return f"{head}data: {data}\n\n".encode()
+
+
+class OracleApp:
+    def __init__(self, settings: OracleSettings) -> None:
+        self.settings = settings
+
+    def build(self) -> web.Application:
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        for prefix in ("", "/v1"):
+            app.router.add_post(f"{prefix}/chat/completions", self._route("chat", parse_chat))
+            app.router.add_post(f"{prefix}/responses", self._route("responses", parse_responses))
+            app.router.add_post(f"{prefix}/messages", self._route("messages", parse_messages))
+            app.router.add_post(f"{prefix}/messages/count_tokens", self._count_tokens)
+            app.router.add_get(f"{prefix}/models", self._models)
+        app.router.add_get("/health", self._health)
+        return app
+
+    async def _health(self, request: web.Request) -> web.Response:
+        return web.json_response({"status": "ok", "tasks": len(self.settings.tasks)})
+
+    async def _models(self, request: web.Request) -> web.Response:
+        data = [{"id": m, "object": "model", "owned_by": "cab-oracle"} for m in MODELS]
+        return web.json_response({"object": "list", "data": data})
+
+    async def _count_tokens(self, request: web.Request) -> web.Response:
+        raw = await request.read()
+        return web.json_response({"input_tokens": max(1, len(raw) // 4)})
+
+    def _route(
+        self, api: Api, parse: Callable[[Any, int], Conversation]
+    ) -> Callable[[web.Request], Any]:
+        async def handler(request: web.Request) -> web.StreamResponse:
+            raw = await request.read()
+            try:
+                body = json.loads(raw)
+                conv = parse(body, len(raw))
+            except (ValueError, BadRequest) as exc:
+                message = str(exc) if isinstance(exc, BadRequest) else f"body is not JSON: {exc}"
+                log.warning(
+                    "%s %s -> 400 malformed request: %s", request.method, request.path, message
+                )
+                return _error(api, 400, message, "invalid_request_error")
+            behaviour = MODELS.get(conv.model)
+            if behaviour is None:
+                log.warning(
+                    "%s %s -> 404 unknown model %r", request.method, request.path, conv.model
+                )
+                return _error(
+                    api, 404, f"The model '{conv.model}' does not exist on this server "
+                    f"(known: {', '.join(MODELS)})", "invalid_request_error", "model_not_found",
+                )  # fmt: skip
+            fault = self.settings.draw_fault() if conv.model == "flaky" else None
+            if fault in ("500", "429"):
+                log.info("%s %s model=flaky -> injected %s", request.method, request.path, fault)
+                if fault == "429":
+                    return _error(api, 429, "Rate limit reached (flaky)", "rate_limit_error")
+                return _error(api, 500, "Internal server error (flaky)", "server_error")
+            if conv.model == "slow":
+                await asyncio.sleep(self.settings.slow_latency_s)
+            reply = plan_reply(behaviour, conv, self.settings.tasks)
+            usage = usage_for(conv, reply)
+            log.info(
+                "%s %s model=%s stream=%s tools=%d -> 200 calls=%s",
+                request.method, request.path, conv.model, conv.stream, len(conv.tools),
+                [c.name for c in reply.tool_calls],
+            )  # fmt: skip
+            stall = fault == "stall"
+            if not conv.stream:
+                if stall:
+                    await asyncio.sleep(self.settings.stall_s)
+                return web.json_response(_RENDER[api](conv, reply, usage))
+            return await self._stream(request, api, conv, reply, usage, stall)
+
+        return handler
+
+    async def _stream(
+        self,
+        request: web.Request,
+        api: Api,
+        conv: Conversation,
+        reply: Reply,
+        usage: Usage,
+        stall: bool,
+    ) -> web.StreamResponse:
+        resp = web.StreamResponse(
+            headers={"content-type": "text/event-stream", "cache-control": "no-cache"}
+        )
+        await resp.prepare(request)
+        events: list[bytes] = list(_stream_events(api, conv, reply, usage))
+        for i, event in enumerate(events):
+            if stall and i == len(events) // 2:
+                # Hang mid-stream, then drop the connection without the terminator.
+                await asyncio.sleep(self.settings.stall_s)
+                log.info("flaky stream stalled and dropped after %d events", i)
+                if request.transport is not None:
+                    request.transport.close()
+                return resp
+            await resp.write(event)
+        await resp.write_eof()
+        return resp
+
+
+_RENDER: dict[Api, Callable[[Conversation, Reply, Usage], dict[str, Any]]] = {
+    "chat": chat_response,
+    "responses": responses_response,
+    "messages": messages_response,
+}
+
+
+def _stream_events(api: Api, conv: Conversation, reply: Reply, usage: Usage) -> Iterator[bytes]:
+    if api == "chat":
+        for data in chat_stream(conv, reply, usage):
+            yield _sse(None, data)
+    elif api == "responses":
+        for event, data in responses_stream(conv, reply, usage):
+            yield _sse(event, data)
+    else:
+        for event, data in messages_stream(conv, reply, usage):
+            yield _sse(event, data)
+
+
+def make_app(settings: OracleSettings) -> web.Application:
+    return OracleApp(settings).build()
+
+
+def serve(settings: OracleSettings, host: str = "127.0.0.1", port: int = 8600) -> None:
+    """Run until interrupted (SIGINT / SIGTERM)."""
+    web.run_app(make_app(settings), host=host, port=port, print=None, access_log=None)
+
+
+class OracleServer:
+    """The oracle in a background thread (for tests and the local demo):
+
+    with OracleServer(OracleSettings(tasks)) as oracle:
+        ... oracle.url ...
+    """
+
+    def __init__(self, settings: OracleSettings, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.settings = settings
+        self.host = host
+        self.port = port
+        self._loop = asyncio.new_event_loop()
+        self._runner: web.AppRunner | None = None
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def start(self) -> OracleServer:
+        async def up() -> int:
+            self._runner = web.AppRunner(make_app(self.settings), access_log=None)
+            await self._runner.setup()
+            site = web.TCPSite(self._runner, self.host, self.port)
+            await site.start()
+            return int(self._runner.addresses[0][1])
+
+        self._thread.start()
+        self.port = asyncio.run_coroutine_threadsafe(up(), self._loop).result(10)
+        return self
+
+    def stop(self) -> None:
+        if self._runner is not None:
+            asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(10)
+            self._runner = None
+        if self._thread.is_alive():
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(10)
+
+    def __enter__(self) -> OracleServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -1,0 +1,34 @@
+"""The LiteLLM proxy: config from the catalog, lifecycle, per-cell keys and usage metering.
+
+The auth hook (`_auth`) and the usage callback (`_usage`) run inside the proxy process and are
+loaded by LiteLLM by dotted path; they import LiteLLM, so they are not imported here.
+"""
+
+from runner.proxy._config import (
+    CALIBRATION_MODELS,
+    ConfigError,
+    build_config,
+    dump_config,
+    gemini_alias,
+    prices,
+)
+from runner.proxy._keys import KeyRejected, mint_cell_key, verify_cell_key
+from runner.proxy._server import ProxyServer, ProxyStartError, free_port
+from runner.proxy._usage_log import read_usage, usage_file
+
+__all__ = [
+    "CALIBRATION_MODELS",
+    "ConfigError",
+    "KeyRejected",
+    "ProxyServer",
+    "ProxyStartError",
+    "build_config",
+    "dump_config",
+    "free_port",
+    "gemini_alias",
+    "mint_cell_key",
+    "prices",
+    "read_usage",
+    "usage_file",
+    "verify_cell_key",
+]

@@ -1,0 +1,112 @@
+"""The LiteLLM proxy config: the host models of models.toml plus the calibration models."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml  # type: ignore[import-untyped]
+
+from runner.catalog import ModelCatalog
+
+CALIBRATION_MODELS = ("oracle", "null", "vandal", "flaky", "slow")
+AUTH_HOOK = "runner.proxy._auth.user_api_key_auth"
+USAGE_CALLBACK = "runner.proxy._usage.usage_logger"
+ORACLE_KEY = "cab-oracle"  # the oracle checks no key, but OpenAI clients insist on one
+KEYLESS = "cab-keyless"
+
+
+class ConfigError(ValueError):
+    pass
+
+
+def gemini_alias(model_name: str) -> str:
+    """The Gemini-style name under which Gemini CLI reaches a model (it only speaks Gemini)."""
+    return "gemini-cab-" + re.sub(r"[^a-z0-9.-]+", "-", model_name.lower()).strip("-")
+
+
+def build_config(
+    catalog: ModelCatalog,
+    *,
+    oracle_url: str | None = None,
+    models: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """A LiteLLM proxy config. `models` selects catalog ids and calibration names (default: all
+    catalog models, plus the calibration models when an oracle URL is given). Keys are referenced
+    as `os.environ/VAR`, never written into the file."""
+    catalog_ids = [m.id for m in catalog.models]
+    wanted = list(models) if models else [*catalog_ids, *(CALIBRATION_MODELS if oracle_url else ())]
+    unknown = [m for m in wanted if m not in catalog_ids and m not in CALIBRATION_MODELS]
+    if unknown:
+        raise ConfigError(
+            f"unknown model {unknown[0]!r}: not in models.toml nor a calibration model"
+        )
+    if any(m in CALIBRATION_MODELS for m in wanted) and not oracle_url:
+        raise ConfigError("calibration models need --oracle-url (the `cab oracle serve` address)")
+
+    model_list: list[dict[str, Any]] = []
+    for name in wanted:
+        if name in CALIBRATION_MODELS:
+            params: dict[str, Any] = {
+                "model": f"openai/{name}",
+                "api_base": f"{str(oracle_url).rstrip('/')}/v1",
+                "api_key": ORACLE_KEY,
+                # flaky's faults must reach the agent: retries are the agent's to make.
+                "max_retries": 0,
+                "num_retries": 0,
+            }
+            info: dict[str, Any] = {"cab_kind": "calibration"}
+        else:
+            m = catalog.get(name)
+            params = {"model": m.serving.route}
+            if m.serving.api_base is not None:
+                params["api_base"] = str(m.serving.api_base).rstrip("/")
+            # Keyless endpoints still get a placeholder: OpenAI-style clients refuse no key.
+            params["api_key"] = (
+                f"os.environ/{m.serving.api_key_env}" if m.serving.api_key_env else KEYLESS
+            )
+            info = {"cab_kind": "host", "cab_status": m.status.value}
+            if m.price is not None:
+                params["input_cost_per_token"] = m.price.input_per_mtok_usd / 1e6
+                params["output_cost_per_token"] = m.price.output_per_mtok_usd / 1e6
+        model_list.append({"model_name": name, "litellm_params": params, "model_info": info})
+
+    return {
+        "model_list": model_list,
+        "router_settings": {
+            "model_group_alias": {gemini_alias(n): n for n in wanted},
+            "num_retries": 2,
+        },
+        "litellm_settings": {
+            "callbacks": [USAGE_CALLBACK],
+            "drop_params": True,
+            "request_timeout": 600,
+            "telemetry": False,
+        },
+        "general_settings": {
+            "master_key": "os.environ/LITELLM_MASTER_KEY",
+            "custom_auth": AUTH_HOOK,
+        },
+    }
+
+
+def prices(catalog: ModelCatalog) -> dict[str, dict[str, float]]:
+    """Catalog prices by model name, for the usage callback's cost field."""
+    return {
+        m.id: {
+            "input_per_mtok_usd": m.price.input_per_mtok_usd,
+            "output_per_mtok_usd": m.price.output_per_mtok_usd,
+        }
+        for m in catalog.models
+        if m.price is not None
+    }
+
+
+def dump_config(config: dict[str, Any], path: Path | None = None) -> str:
+    """YAML (or JSON when the path ends in .json)."""
+    if path is not None and path.suffix == ".json":
+        return json.dumps(config, indent=2, sort_keys=False) + "\n"
+    return str(yaml.safe_dump(config, sort_keys=False))

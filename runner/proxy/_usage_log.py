@@ -1,0 +1,31 @@
+"""Where per-cell usage lines live, and reading them back (no LiteLLM import needed)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+NO_CELL = "_no-cell"  # requests made with the master key
+REJECTED = "_rejected"  # refused before any cell was known (forged or expired keys)
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+
+
+def usage_file(usage_dir: Path, cell_id: str) -> Path:
+    """One file per cell; the name is the cell id made filesystem-safe."""
+    return usage_dir / f"{_UNSAFE.sub('_', cell_id)}.jsonl"
+
+
+def read_usage(usage_dir: Path, cell_id: str) -> list[dict[str, Any]]:
+    """The cell's usage lines; a torn last line (proxy killed mid-write) is skipped."""
+    path = usage_file(usage_dir, cell_id)
+    if not path.exists():
+        return []
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            out.append(json.loads(line))
+        except ValueError:
+            continue
+    return out
