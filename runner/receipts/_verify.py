@@ -1,0 +1,331 @@
+"""Offline verification of receipt envelopes and bundles against the trust store.
+
+Order matters: nothing inside the payload is believed before its signature verifies, and every
+check reads the stored bytes (the payload is the signed bytes, never a re-serialized parse).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
+from pydantic import ValidationError
+
+from runner import RECEIPT_PREDICATE_TYPE
+from runner.receipts._canonical import StrictJsonError, canonical_bytes, loads_strict
+from runner.receipts._dsse import INTOTO_PAYLOAD_TYPE, Envelope, EnvelopeError
+from runner.receipts._keyless import BUNDLE_SUFFIX, KeylessError, KeylessVerifier
+from runner.receipts._models import Receipt, Tier
+from runner.receipts._sign import ENVELOPE_SUFFIX
+from runner.receipts._sshkeys import (
+    RECEIPT_NAMESPACE,
+    SSHSIG_MAGIC,
+    SshSigError,
+    fingerprint,
+    parse_sshsig,
+    verify_sshsig,
+)
+from runner.receipts._statement import (
+    STATEMENT_TYPE,
+    ArtifactError,
+    check_artifacts,
+    expected_subjects,
+)
+from runner.receipts._trust import AllowedSigner, TrustStore
+
+SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"
+RECEIPT_SUFFIXES = (ENVELOPE_SUFFIX, BUNDLE_SUFFIX)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome for one receipt file. `code` is a stable short category for machines."""
+
+    path: Path
+    ok: bool
+    tier: Tier | None = None
+    code: str = "ok"
+    reason: str = ""
+    principal: str | None = None
+    statement_digest: str | None = None  # sha256 of the signed statement bytes
+    receipt: Receipt | None = field(default=None, repr=False, compare=False)
+
+    def line(self) -> str:
+        if self.ok:
+            return f"ok {self.tier} {self.path}"
+        return f"FAIL {self.path}: {self.reason}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": str(self.path),
+            "ok": self.ok,
+            "tier": self.tier.value if self.tier else None,
+            "code": self.code,
+            "reason": self.reason,
+            "principal": self.principal,
+            "statement_digest": self.statement_digest,
+            "cell": self.receipt.cell.key if self.receipt else None,
+        }
+
+
+class _Reject(Exception):
+    def __init__(self, code: str, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
+@lru_cache(maxsize=8)
+def _validator(schema_path: Path | None) -> Draft202012Validator:
+    """Compiled once per schema: building a validator costs far more than using one."""
+    if schema_path is None:
+        schema = {"$schema": SCHEMA_DRAFT, **Receipt.model_json_schema(mode="validation")}
+    else:
+        schema = loads_strict(schema_path.read_bytes())
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+def find_receipts(paths: Iterable[Path]) -> list[Path]:
+    """Files as given; folders searched recursively for *.dsse.json and *.sigstore.json."""
+    out: list[Path] = []
+    seen: set[Path] = set()
+    for p in paths:
+        found = (
+            sorted(q for q in p.rglob("*.json") if q.name.endswith(RECEIPT_SUFFIXES))
+            if p.is_dir()
+            else [p]
+        )
+        for q in found:
+            key = q.resolve()
+            if key not in seen:
+                seen.add(key)
+                out.append(q)
+    return out
+
+
+@dataclass
+class _Checker:
+    trust: TrustStore
+    now: datetime
+    schema: Draft202012Validator
+    task_digests: Mapping[str, str] | None
+    _keyless: KeylessVerifier | None = None
+
+    def keyless(self) -> KeylessVerifier:
+        if self._keyless is None:
+            try:
+                self._keyless = KeylessVerifier(
+                    self.trust.trusted_root, self.trust.sigstore_identities
+                )
+            except KeylessError as exc:
+                raise _Reject("keyless", str(exc)) from None
+        return self._keyless
+
+    # --- signatures ---------------------------------------------------------------------
+
+    def envelope(self, raw: bytes) -> tuple[bytes, list[AllowedSigner]]:
+        try:
+            doc = loads_strict(raw)
+            env = Envelope.from_dict(doc)
+        except (StrictJsonError, EnvelopeError) as exc:
+            raise _Reject("envelope", f"envelope: {exc}") from None
+        if env.file_bytes() != raw:
+            raise _Reject("envelope", "envelope file is not in its canonical stored form")
+        if env.payload_type != INTOTO_PAYLOAD_TYPE:
+            raise _Reject("payload-type", f"payloadType {env.payload_type!r} is not in-toto")
+        matched: list[AllowedSigner] = []
+        pae = env.pae()
+        for i, sig in enumerate(env.signatures):
+            signers, key_fp = self._verify_one(sig.sig, sig.keyid, pae, i)
+            if sig.keyid and sig.keyid != key_fp:
+                raise _Reject("keyid", f"signature {i} keyid {sig.keyid} is not its key {key_fp}")
+            matched.extend(signers)
+        return env.payload, matched
+
+    def _verify_one(
+        self, sig: bytes, keyid: str, pae: bytes, i: int
+    ) -> tuple[list[AllowedSigner], str]:
+        if sig.startswith(SSHSIG_MAGIC):
+            try:
+                parsed = parse_sshsig(sig)
+            except SshSigError as exc:
+                raise _Reject("signature", f"signature {i}: {exc}") from None
+            key_fp = fingerprint(parsed.public_key)
+            signers = self.trust.signers_with_key(parsed.public_key_blob)
+            if not signers:
+                raise _Reject("untrusted-key", f"signature {i}: key {key_fp} is not trusted")
+            if parsed.namespace != RECEIPT_NAMESPACE:
+                raise _Reject(
+                    "namespace", f"signature {i}: SSHSIG namespace {parsed.namespace!r} is wrong"
+                )
+            try:
+                verify_sshsig(parsed, pae, signers[0].public_key)
+            except SshSigError as exc:
+                raise _Reject("signature", f"signature {i}: {exc}") from None
+            return signers, key_fp
+        if len(sig) != 64:
+            raise _Reject("signature", f"signature {i} is neither Ed25519 (64 bytes) nor SSHSIG")
+        tried: set[bytes] = set()
+        for signer in self.trust.signers_for(keyid):
+            if signer.key_blob in tried:
+                continue
+            tried.add(signer.key_blob)
+            try:
+                signer.public_key.verify(sig, pae)
+            except Exception:  # InvalidSignature; try the next trusted key
+                continue
+            return self.trust.signers_with_key(signer.key_blob), signer.fingerprint
+        raise _Reject("signature", f"signature {i} does not verify against any trusted key")
+
+    def authorise(self, signers: list[AllowedSigner], runner_id: str) -> str:
+        """A trusted line for this key must name the runner, allow the namespace, be in date."""
+        named = [s for s in signers if runner_id in s.principals]
+        if not named:
+            who = sorted({p for s in signers for p in s.principals})
+            raise _Reject(
+                "principal", f"signed by {', '.join(who)}, but the runner id is {runner_id!r}"
+            )
+        in_namespace = [s for s in named if s.allows_namespace(RECEIPT_NAMESPACE)]
+        if not in_namespace:
+            raise _Reject(
+                "namespace",
+                f"key {named[0].fingerprint} ({named[0].source}) may not sign {RECEIPT_NAMESPACE}",
+            )
+        problems = [s.validity_problem(self.now) for s in in_namespace]
+        if all(problems):
+            raise _Reject("key-validity", str(problems[0]))
+        return runner_id
+
+    # --- statement ----------------------------------------------------------------------
+
+    def statement(self, payload: bytes) -> Receipt:
+        try:
+            stmt = loads_strict(payload)
+        except StrictJsonError as exc:
+            raise _Reject("payload", f"payload: {exc}") from None
+        if canonical_bytes(stmt) != payload:
+            raise _Reject("payload", "payload is not RFC 8785 canonical JSON")
+        if not isinstance(stmt, dict):
+            raise _Reject("statement", "statement is not a JSON object")
+        if stmt.get("_type") != STATEMENT_TYPE:
+            raise _Reject(
+                "statement", f"statement _type {stmt.get('_type')!r} is not {STATEMENT_TYPE}"
+            )
+        if stmt.get("predicateType") != RECEIPT_PREDICATE_TYPE:
+            raise _Reject("predicate-type", f"predicateType {stmt.get('predicateType')!r} is wrong")
+        predicate = stmt.get("predicate")
+        if not self.schema.is_valid(predicate):
+            err = best_match(self.schema.iter_errors(predicate))
+            where = err.json_path if err is not None else "$"
+            msg = err.message if err is not None else "invalid"
+            raise _Reject("schema", f"predicate {where}: {msg[:200]}")
+        try:
+            receipt = Receipt.model_validate(predicate)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            raise _Reject("predicate", f"predicate: {first['msg']}") from None
+        try:
+            expected = expected_subjects(receipt)
+        except ArtifactError as exc:
+            raise _Reject("artifact", str(exc)) from None
+        subjects = stmt.get("subject")
+        if (
+            not isinstance(subjects, list)
+            or sorted(subjects, key=lambda s: str(s.get("name")) if isinstance(s, dict) else "")
+            != expected
+        ):
+            raise _Reject("subjects", "statement subjects differ from the receipt's artifacts")
+        return receipt
+
+    def one(self, path: Path) -> Verdict:
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            return Verdict(path, False, code="unreadable", reason=f"cannot read: {exc.strerror}")
+        try:
+            if path.name.endswith(BUNDLE_SUFFIX):
+                principal, payload = self._bundle(raw)
+                tier, signers = Tier.official, None
+            else:
+                payload, signers = self.envelope(raw)
+                tier, principal = Tier.community, None
+            receipt = self.statement(payload)
+            runner_id = receipt.runner.id
+            if signers is not None:
+                principal = self.authorise(signers, runner_id)
+            elif principal != runner_id:
+                raise _Reject(
+                    "principal", f"signed as {principal!r}, but the runner id is {runner_id!r}"
+                )
+            if not path.name.startswith(receipt.cell.key + ".") or not path.name.endswith(
+                RECEIPT_SUFFIXES
+            ):
+                raise _Reject("file-name", f"file name does not match cell {receipt.cell.key}")
+            if self.task_digests is not None:
+                want = self.task_digests.get(receipt.task.id)
+                if want != receipt.task.digest:
+                    raise _Reject("task-digest", f"task {receipt.task.id} digest is not {want}")
+            try:
+                check_artifacts(receipt, path.parent)
+            except ArtifactError as exc:
+                raise _Reject("artifact", str(exc)) from None
+        except _Reject as rej:
+            return Verdict(path, False, code=rej.code, reason=rej.reason)
+        digest = "sha256:" + hashlib.sha256(payload).hexdigest()
+        return Verdict(path, True, tier, "ok", "", principal, digest, receipt)
+
+    def _bundle(self, raw: bytes) -> tuple[str, bytes]:
+        try:
+            loads_strict(raw)  # duplicate keys would let two parsers see two bundles
+        except StrictJsonError as exc:
+            raise _Reject("envelope", f"bundle: {exc}") from None
+        try:
+            principal, payload_type, payload = self.keyless().verify(raw)
+        except KeylessError as exc:
+            raise _Reject("keyless", str(exc)) from None
+        if payload_type != INTOTO_PAYLOAD_TYPE:
+            raise _Reject("payload-type", f"payloadType {payload_type!r} is not in-toto")
+        return principal, payload
+
+
+def verify_receipts(
+    paths: Iterable[Path],
+    trust: TrustStore,
+    *,
+    schema_path: Path | None = None,
+    now: datetime | None = None,
+    task_digests: Mapping[str, str] | None = None,
+) -> list[Verdict]:
+    """Verify every receipt under `paths`; one Verdict per file, in a stable order.
+
+    schema_path: the committed receipt schema (default: the one generated from the model).
+    now: the time key validity is judged at (default: the current time).
+    task_digests: task id -> expected digest; when given, receipts must match it.
+    """
+    checker = _Checker(trust, now or datetime.now(UTC), _validator(schema_path), task_digests)
+    verdicts = [checker.one(p) for p in find_receipts(paths)]
+    by_cell: dict[str, list[int]] = defaultdict(list)
+    for i, v in enumerate(verdicts):
+        if v.ok and v.receipt is not None:
+            by_cell[v.receipt.cell.key].append(i)
+    for cell, idxs in by_cell.items():
+        if len(idxs) < 2:
+            continue
+        for i in idxs:
+            others = ", ".join(str(verdicts[j].path) for j in idxs if j != i)
+            verdicts[i] = replace(
+                verdicts[i],
+                ok=False,
+                code="duplicate-cell",
+                reason=f"cell {cell} is also in {others}",
+            )
+    return verdicts
