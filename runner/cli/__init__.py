@@ -12,6 +12,8 @@ from runner.cli._catalog import catalog
 from runner.cli._common import Ctx
 from runner.cli._doctor import doctor
 from runner.cli._images import images
+from runner.cli._keys import keys
+from runner.cli._receipts import receipts
 from runner.cli._schema import schema
 
 
@@ -34,5 +36,5 @@ def main(ctx: click.Context, root: Path | None) -> None:
     ctx.obj = Ctx(root=(root.resolve() if root else find_root()))
 
 
-for command in (catalog, schema, doctor, images):
+for command in (catalog, schema, doctor, images, keys, receipts):
     main.add_command(command)

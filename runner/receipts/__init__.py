@@ -34,6 +34,7 @@ from runner.receipts._sshkeys import (
     generate_keypair,
     load_private_key,
     public_key_line,
+    ssh_public_key_fingerprint,
 )
 from runner.receipts._statement import build_statement, sha256_file, statement_bytes
 from runner.receipts._trust import (
@@ -94,6 +95,7 @@ __all__ = [
     "sign_envelope",
     "sign_receipt",
     "sign_receipt_keyless",
+    "ssh_public_key_fingerprint",
     "statement_bytes",
     "verify_receipts",
 ]

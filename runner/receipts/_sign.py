@@ -20,8 +20,8 @@ from runner.receipts._sshkeys import (
     KeyFileError,
     fingerprint,
     load_private_key,
-    load_public_key_line,
     sign_with_ssh_keygen,
+    ssh_public_key_fingerprint,
 )
 from runner.receipts._statement import ArtifactError, check_artifacts, statement_bytes
 
@@ -68,7 +68,7 @@ class SshKeygenSigner:
     def keyid(self) -> str:
         pub = self.key_path if self.key_path.suffix == ".pub" else Path(f"{self.key_path}.pub")
         try:
-            return fingerprint(load_public_key_line(pub.read_text(encoding="ascii")))
+            return ssh_public_key_fingerprint(pub)
         except (OSError, ValueError) as exc:
             raise KeyFileError(
                 f"{pub}: need the ssh-ed25519 public key for the keyid ({exc})"

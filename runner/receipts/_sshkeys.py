@@ -69,10 +69,13 @@ def _write_new(path: Path, data: bytes, mode: int) -> None:
         os.unlink(tmp)
 
 
-def generate_keypair(out: Path, comment: str = "") -> tuple[Path, Path]:
+def generate_keypair(
+    out: Path, comment: str = "", passphrase: bytes | None = None
+) -> tuple[Path, Path]:
     """Write an OpenSSH Ed25519 private key (mode 0600) at `out` and its public key at out.pub.
 
-    Refuses to overwrite either file. Returns (private, public) paths.
+    Refuses to overwrite either file. A passphrase encrypts the key (bcrypt KDF, as ssh-keygen).
+    Returns (private, public) paths.
     """
     pub_path = out.with_name(out.name + ".pub")
     for p in (out, pub_path):
@@ -83,7 +86,9 @@ def generate_keypair(out: Path, comment: str = "") -> tuple[Path, Path]:
     private = key.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.OpenSSH,
-        serialization.NoEncryption(),
+        serialization.BestAvailableEncryption(passphrase)
+        if passphrase
+        else serialization.NoEncryption(),
     )
     line = public_key_line(key.public_key()) + (f" {comment}" if comment else "") + "\n"
     _write_new(out, private, 0o600)
@@ -113,8 +118,13 @@ def load_private_key(path: Path, passphrase: bytes | None = None) -> Ed25519Priv
     return key
 
 
+def ssh_public_key_fingerprint(pub_path: Path) -> str:
+    """Fingerprint of a `.pub` file (the keyid a signature by its key carries)."""
+    return fingerprint(load_public_key_line(pub_path.read_text(encoding="ascii")))
+
+
 def load_public_key_line(line: str) -> Ed25519PublicKey:
-    key = serialization.load_ssh_public_key(line.strip().encode("ascii"))
+    key = serialization.load_ssh_public_key(" ".join(line.split()[:2]).encode("ascii"))
     if not isinstance(key, Ed25519PublicKey):
         raise ValueError("not an ssh-ed25519 key")
     return key

@@ -184,6 +184,11 @@ class _Checker:
             except Exception:  # InvalidSignature; try the next trusted key
                 continue
             return self.trust.signers_with_key(signer.key_blob), signer.fingerprint
+        if keyid and not any(s.fingerprint == keyid for s in self.trust.signers):
+            raise _Reject(
+                "untrusted-key",
+                f"signature {i}: key {keyid} is not trusted (no trusted key verifies)",
+            )
         raise _Reject("signature", f"signature {i} does not verify against any trusted key")
 
     def authorise(self, signers: list[AllowedSigner], runner_id: str) -> str:
