@@ -1,6 +1,11 @@
 """Receipts: the signed record of one cell, how it is signed, and how anyone verifies it offline."""
 
-from runner.receipts._canonical import StrictJsonError, canonical_bytes, loads_strict
+from runner.receipts._canonical import (
+    StrictJsonError,
+    canonical_bytes,
+    loads_canonical,
+    loads_strict,
+)
 from runner.receipts._dsse import INTOTO_PAYLOAD_TYPE, Envelope, EnvelopeError, Signature, pae
 from runner.receipts._keyless import KeylessError, KeylessVerifier, identity_policy
 from runner.receipts._models import (
@@ -45,7 +50,13 @@ from runner.receipts._trust import (
     load_trust_store,
     parse_allowed_signers,
 )
-from runner.receipts._verify import Verdict, find_receipts, verify_receipts
+from runner.receipts._verify import (
+    SchemaCheck,
+    Verdict,
+    find_receipts,
+    schema_check,
+    verify_receipts,
+)
 
 __all__ = [
     "ENVELOPE_SUFFIX",
@@ -67,6 +78,7 @@ __all__ = [
     "Outcome",
     "Receipt",
     "ReceiptError",
+    "SchemaCheck",
     "Signature",
     "Signer",
     "SigstoreIdentity",
@@ -87,10 +99,12 @@ __all__ = [
     "load_private_key",
     "load_receipt",
     "load_trust_store",
+    "loads_canonical",
     "loads_strict",
     "pae",
     "parse_allowed_signers",
     "public_key_line",
+    "schema_check",
     "sha256_file",
     "sign_envelope",
     "sign_receipt",

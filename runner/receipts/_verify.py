@@ -20,7 +20,7 @@ from jsonschema.exceptions import best_match
 from pydantic import ValidationError
 
 from runner import RECEIPT_PREDICATE_TYPE
-from runner.receipts._canonical import StrictJsonError, canonical_bytes, loads_strict
+from runner.receipts._canonical import StrictJsonError, loads_canonical, loads_strict
 from runner.receipts._dsse import INTOTO_PAYLOAD_TYPE, Envelope, EnvelopeError
 from runner.receipts._keyless import BUNDLE_SUFFIX, KeylessError, KeylessVerifier
 from runner.receipts._models import Receipt, Tier
@@ -83,15 +83,40 @@ class _Reject(Exception):
         self.reason = reason
 
 
+class SchemaCheck:
+    """The predicate schema, compiled once (building a validator costs far more than using one).
+
+    `jsonschema` (Draft 2020-12) is the validator of record and writes the messages. When the
+    compiled `jsonschema-rs` is installed it answers the common case, valid, about 100x faster;
+    whenever it says invalid, `jsonschema` is asked, and if the two disagree the receipt fails.
+    """
+
+    def __init__(self, schema: dict[str, Any]) -> None:
+        Draft202012Validator.check_schema(schema)
+        self.reference = Draft202012Validator(schema)
+        try:
+            import jsonschema_rs
+        except ImportError:
+            self.fast: Any = None
+        else:
+            self.fast = jsonschema_rs.Draft202012Validator(schema)
+
+    def problem(self, instance: Any) -> str | None:
+        if self.fast is not None and self.fast.is_valid(instance):
+            return None
+        err = best_match(self.reference.iter_errors(instance))
+        if err is None:
+            return None if self.fast is None else "schema validators disagree; rejecting"
+        return f"{err.json_path}: {err.message[:200]}"
+
+
 @lru_cache(maxsize=8)
-def _validator(schema_path: Path | None) -> Draft202012Validator:
-    """Compiled once per schema: building a validator costs far more than using one."""
+def schema_check(schema_path: Path | None) -> SchemaCheck:
     if schema_path is None:
         schema = {"$schema": SCHEMA_DRAFT, **Receipt.model_json_schema(mode="validation")}
     else:
         schema = loads_strict(schema_path.read_bytes())
-    Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema)
+    return SchemaCheck(schema)
 
 
 def find_receipts(paths: Iterable[Path]) -> list[Path]:
@@ -116,7 +141,7 @@ def find_receipts(paths: Iterable[Path]) -> list[Path]:
 class _Checker:
     trust: TrustStore
     now: datetime
-    schema: Draft202012Validator
+    schema: SchemaCheck
     task_digests: Mapping[str, str] | None
     _keyless: KeylessVerifier | None = None
 
@@ -214,11 +239,9 @@ class _Checker:
 
     def statement(self, payload: bytes) -> Receipt:
         try:
-            stmt = loads_strict(payload)
+            stmt = loads_canonical(payload)
         except StrictJsonError as exc:
             raise _Reject("payload", f"payload: {exc}") from None
-        if canonical_bytes(stmt) != payload:
-            raise _Reject("payload", "payload is not RFC 8785 canonical JSON")
         if not isinstance(stmt, dict):
             raise _Reject("statement", "statement is not a JSON object")
         if stmt.get("_type") != STATEMENT_TYPE:
@@ -228,11 +251,9 @@ class _Checker:
         if stmt.get("predicateType") != RECEIPT_PREDICATE_TYPE:
             raise _Reject("predicate-type", f"predicateType {stmt.get('predicateType')!r} is wrong")
         predicate = stmt.get("predicate")
-        if not self.schema.is_valid(predicate):
-            err = best_match(self.schema.iter_errors(predicate))
-            where = err.json_path if err is not None else "$"
-            msg = err.message if err is not None else "invalid"
-            raise _Reject("schema", f"predicate {where}: {msg[:200]}")
+        problem = self.schema.problem(predicate)
+        if problem is not None:
+            raise _Reject("schema", f"predicate {problem}")
         try:
             receipt = Receipt.model_validate(predicate)
         except ValidationError as exc:
@@ -316,7 +337,7 @@ def verify_receipts(
     now: the time key validity is judged at (default: the current time).
     task_digests: task id -> expected digest; when given, receipts must match it.
     """
-    checker = _Checker(trust, now or datetime.now(UTC), _validator(schema_path), task_digests)
+    checker = _Checker(trust, now or datetime.now(UTC), schema_check(schema_path), task_digests)
     verdicts = [checker.one(p) for p in find_receipts(paths)]
     by_cell: dict[str, list[int]] = defaultdict(list)
     for i, v in enumerate(verdicts):
