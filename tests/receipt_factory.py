@@ -4,6 +4,8 @@ Usage:
     factory = ReceiptFactory(tmp_path)
     path = factory.write(runner_id="alice", task="t1")   # receipt.json + artifacts in tmp_path
     doc = factory.predicate(task="t2")                  # just the dict (artifacts written)
+    envelope = signed_receipt(tmp_path / "c1", key, runner_id="alice")  # signed, beside artifacts
+    store = trust_store(trust_line(key, "alice"))        # a TrustStore trusting that key
 """
 
 from __future__ import annotations
@@ -13,7 +15,17 @@ import json
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from runner import METHODOLOGY_VERSION
+from runner.receipts import (
+    RECEIPT_NAMESPACE,
+    Ed25519Signer,
+    TrustStore,
+    parse_allowed_signers,
+    public_key_line,
+    sign_receipt,
+)
 
 ARTIFACT_TEXT: dict[str, bytes] = {
     "patch.diff": b"--- a/app.py\n+++ b/app.py\n@@ -1 +1 @@\n-return 1\n+return 2\n",
@@ -131,3 +143,24 @@ class ReceiptFactory:
         path = self.folder / name
         path.write_text(json.dumps(self.predicate(**kwargs), indent=2), encoding="utf-8")
         return path
+
+
+def trust_line(
+    key: Ed25519PrivateKey,
+    principal: str = "alice",
+    options: str = f'namespaces="{RECEIPT_NAMESPACE}"',
+) -> str:
+    """An allowed_signers line trusting `key` as `principal`."""
+    return f"{principal} {options} {public_key_line(key.public_key())}".replace("  ", " ")
+
+
+def trust_store(*lines: str) -> TrustStore:
+    return TrustStore(tuple(parse_allowed_signers("\n".join(lines), "test_allowed_signers")))
+
+
+def signed_receipt(
+    folder: Path, key: Ed25519PrivateKey, *, runner_id: str = "alice", **predicate: Any
+) -> Path:
+    """A receipt with its artifacts in `folder`, signed with `key`; returns the envelope path."""
+    factory = ReceiptFactory(folder)
+    return sign_receipt(factory.write(runner_id=runner_id, **predicate), Ed25519Signer(key))
