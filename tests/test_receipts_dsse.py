@@ -7,12 +7,15 @@ import json
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from runner.receipts import (
     INTOTO_PAYLOAD_TYPE,
     Ed25519Signer,
     Envelope,
     EnvelopeError,
+    Signature,
     StrictJsonError,
     canonical_bytes,
     fingerprint,
@@ -147,3 +150,57 @@ def test_securesystemslib_verifies_our_envelopes() -> None:
 
     with pytest.raises(VerificationError):
         SslibEnvelope.from_dict(bad).verify([sslib_key], 1)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    payload=st.binary(max_size=64),
+    payload_type=st.text(max_size=20),
+    keyids=st.lists(st.text(max_size=20), min_size=1, max_size=3),
+    sig=st.binary(max_size=80),
+)
+def test_envelope_file_bytes_are_rfc8785(
+    payload: bytes, payload_type: str, keyids: list[str], sig: bytes
+) -> None:
+    env = Envelope(payload_type, payload, tuple(Signature(k, sig) for k in keyids))
+    try:
+        expected = canonical_bytes(env.to_dict()) + b"\n"
+    except Exception:  # rfc8785 refuses lone surrogates; so must we
+        with pytest.raises(UnicodeEncodeError):
+            env.file_bytes()
+        return
+    assert env.file_bytes() == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    obj=st.recursive(
+        st.none()
+        | st.booleans()
+        | st.integers(-(2**60), 2**60)
+        | st.floats(allow_nan=False, allow_infinity=False)
+        | st.text(max_size=8),
+        lambda inner: (
+            st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4)
+        ),
+        max_leaves=12,
+    )
+)
+def test_loads_canonical_decides_like_rfc8785(obj: object) -> None:
+    """The fast path never accepts bytes that RFC 8785 would write differently."""
+    for data in (
+        json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
+            "utf-8", "surrogatepass"
+        ),
+        json.dumps(obj, separators=(",", ":")).encode(),
+    ):
+        try:
+            truth = canonical_bytes(json.loads(data)) == data
+        except Exception:
+            truth = False
+        try:
+            loads_canonical(data)
+            accepted = True
+        except StrictJsonError:
+            accepted = False
+        assert accepted == truth, data

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import random
 import shutil
 import struct
@@ -43,6 +44,8 @@ from runner.receipts import (
     verify_receipts,
 )
 from runner.receipts._sshkeys import public_key_blob, sshsig_signed_data
+
+pytestmark = pytest.mark.slow  # ~15 s for ~2,000 cases
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT / "schemas" / "receipt.schema.json"
@@ -105,7 +108,7 @@ def world() -> World:
 
 @pytest.fixture(scope="module")
 def ssh_world() -> World:
-    if shutil.which("ssh-keygen") is None:
+    if shutil.which("ssh-keygen") is None and not os.environ.get("CI"):
         pytest.skip("no ssh-keygen")
     return _build_world(ssh=True)
 
