@@ -319,3 +319,16 @@ def test_sign_refuses_bad_input(tmp_path: Path, alice: Ed25519PrivateKey) -> Non
 def test_cli_verify_rejects_empty_input(tmp_path: Path) -> None:
     out = CliRunner().invoke(main, ["receipts", "verify", str(tmp_path)])
     assert out.exit_code == 2 and "no receipts" in out.output
+
+
+def test_every_signature_must_verify(tmp_path: Path, alice: Ed25519PrivateKey) -> None:
+    env = signed_receipt(tmp_path, alice)
+    one = Envelope.from_dict(json.loads(env.read_bytes()))
+    store = trust_store(trust_line(alice))
+    bob = Ed25519PrivateKey.generate()
+    cosigned = (*one.signatures, Signature(Ed25519Signer(bob).keyid, bob.sign(one.pae())))
+    env.write_bytes(Envelope(one.payload_type, one.payload, cosigned).file_bytes())
+    assert _verify_one(env, store)[0] == "untrusted-key"
+    twice = (*one.signatures, *one.signatures)
+    env.write_bytes(Envelope(one.payload_type, one.payload, twice).file_bytes())
+    assert _verify_one(env, store)[0] == "ok"

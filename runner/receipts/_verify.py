@@ -167,6 +167,7 @@ class _Checker:
             raise _Reject("envelope", "envelope file is not in its canonical stored form")
         if env.payload_type != INTOTO_PAYLOAD_TYPE:
             raise _Reject("payload-type", f"payloadType {env.payload_type!r} is not in-toto")
+        # Every signature must verify: we write one, so an extra that does not verify is tampering.
         matched: list[AllowedSigner] = []
         pae = env.pae()
         for i, sig in enumerate(env.signatures):
