@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from cryptography.exceptions import InvalidSignature
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 from pydantic import ValidationError
@@ -207,7 +208,7 @@ class _Checker:
             tried.add(signer.key_blob)
             try:
                 signer.public_key.verify(sig, pae)
-            except Exception:  # InvalidSignature; try the next trusted key
+            except InvalidSignature:
                 continue
             return self.trust.signers_with_key(signer.key_blob), signer.fingerprint
         if keyid and not any(s.fingerprint == keyid for s in self.trust.signers):
