@@ -57,45 +57,48 @@ def canonical_bytes(obj: Any) -> bytes:
 _ASTRAL_UTF8 = re.compile(rb"[\xf0-\xf4]")
 
 
+def _numbers_may_differ(obj: Any) -> bool:
+    """Any float that Python writes with an exponent or as N.0, or an int beyond 15 digits."""
+    stack = [obj]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is dict:
+            stack.extend(item.values())
+        elif kind is list:
+            stack.extend(item)
+        elif kind is float:
+            text = repr(item)
+            if "e" in text or text.endswith(".0"):
+                return True
+        elif kind is int and not -(10**15) < item < 10**15:
+            return True
+    return False
+
+
 def loads_canonical(data: bytes) -> Any:
     """loads_strict, and also require `data` to be exactly canonical_bytes() of the result.
 
-    The pure-Python JCS encoder costs ~10x the C json encoder, so when the number literals and
+    The pure-Python JCS encoder costs ~10x the C json encoder, so when the numbers and
     characters show none of the constructs where the two can differ, the C encoder's output
     decides; otherwise JCS does.
     """
-    risky = False
-
-    def parse_float(literal: str) -> float:
-        nonlocal risky
-        if "e" in literal or "E" in literal or literal.endswith(".0"):
-            risky = True
-        return float(literal)
-
-    def parse_int(literal: str) -> int:
-        nonlocal risky
-        if len(literal) > 15:
-            risky = True
-        return int(literal)
-
     try:
         text = data.decode("utf-8")
         # No duplicate-key hook here: if the fast path below finds data == dumps(obj), data cannot
         # have held a duplicate key (the parse would have dropped one and the bytes would differ).
-        obj = json.loads(
-            text, parse_constant=_no_constant, parse_float=parse_float, parse_int=parse_int
-        )
+        obj = json.loads(text, parse_constant=_no_constant)
     except UnicodeDecodeError:
         raise StrictJsonError("not UTF-8") from None
     except (json.JSONDecodeError, RecursionError):
-        obj, risky = None, True  # loads_strict below says what is wrong
-    if not risky and not _ASTRAL_UTF8.search(data):
-        try:
+        obj = None  # loads_strict below says what is wrong
+    else:
+        if not _ASTRAL_UTF8.search(data):
             quick = json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-            if quick.encode("utf-8") == data:
+            # surrogatepass: a lone surrogate encodes to bytes valid UTF-8 never holds, so the
+            # comparison fails and JCS (which refuses lone surrogates) decides.
+            if quick.encode("utf-8", "surrogatepass") == data and not _numbers_may_differ(obj):
                 return obj
-        except UnicodeEncodeError:  # a lone surrogate: JCS has no form for it either
-            raise StrictJsonError("not RFC 8785 canonical JSON (lone surrogate)") from None
     obj = loads_strict(text)
     try:
         canonical = canonical_bytes(obj)
