@@ -194,7 +194,12 @@ def test_task_digest_check(tmp_path: Path, alice: Ed25519PrivateKey) -> None:
     assert receipt is not None
     store = trust_store(trust_line(alice))
     assert _verify_one(env, store, task_digests={"fix-off-by-one": receipt.task.digest})[0] == "ok"
-    assert _verify_one(env, store, task_digests={})[0] == "task-digest"
+    assert _verify_one(env, store, task_digests={}) == (
+        "task-digest", "task fix-off-by-one is not in the catalog"
+    )  # fmt: skip
+    other = "sha256:" + "1" * 64
+    code, reason = _verify_one(env, store, task_digests={"fix-off-by-one": other})
+    assert code == "task-digest" and other in reason
 
 
 @pytest.mark.parametrize(

@@ -300,8 +300,14 @@ class _Checker:
                 raise _Reject("file-name", f"file name does not match cell {receipt.cell.key}")
             if self.task_digests is not None:
                 want = self.task_digests.get(receipt.task.id)
+                if want is None:
+                    raise _Reject("task-digest", f"task {receipt.task.id} is not in the catalog")
                 if want != receipt.task.digest:
-                    raise _Reject("task-digest", f"task {receipt.task.id} digest is not {want}")
+                    raise _Reject(
+                        "task-digest",
+                        f"task {receipt.task.id} is {want} in the catalog, not "
+                        f"{receipt.task.digest} as recorded",
+                    )
             try:
                 check_artifacts(receipt, path.parent)
             except ArtifactError as exc:
