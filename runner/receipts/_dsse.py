@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from dataclasses import dataclass
 from typing import Any
+
+from runner.receipts._canonical import fast_dumps_sorted
 
 INTOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json"
 
@@ -76,10 +77,9 @@ class Envelope:
         A single stored form means any changed byte of the file is detectable, not only the
         bytes that are signed.
         """
-        # The envelope holds only strings under fixed ASCII keys; for that shape the C json
-        # encoder writes exactly RFC 8785 (same escapes, same key order), several times faster.
-        text = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        return text.encode("utf-8") + b"\n"
+        # Only strings under fixed ASCII keys: for that shape the fast encoder writes exactly
+        # RFC 8785 (same escapes, same key order), several times faster than the JCS encoder.
+        return fast_dumps_sorted(self.to_dict()) + b"\n"
 
     @classmethod
     def from_dict(cls, doc: Any) -> Envelope:

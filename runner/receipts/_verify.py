@@ -21,7 +21,7 @@ from jsonschema.exceptions import best_match
 from pydantic import ValidationError
 
 from runner import RECEIPT_PREDICATE_TYPE
-from runner.receipts._canonical import StrictJsonError, loads_canonical, loads_strict
+from runner.receipts._canonical import StrictJsonError, loads_canonical, loads_fast, loads_strict
 from runner.receipts._dsse import INTOTO_PAYLOAD_TYPE, Envelope, EnvelopeError
 from runner.receipts._keyless import BUNDLE_SUFFIX, KeylessError, KeylessVerifier
 from runner.receipts._models import Receipt, Tier
@@ -160,11 +160,15 @@ class _Checker:
 
     def envelope(self, raw: bytes) -> tuple[bytes, list[AllowedSigner]]:
         try:
-            doc = loads_strict(raw)
-            env = Envelope.from_dict(doc)
-        except (StrictJsonError, EnvelopeError) as exc:
-            raise _Reject("envelope", f"envelope: {exc}") from None
-        if env.file_bytes() != raw:
+            env = Envelope.from_dict(loads_fast(raw))
+        except (ValueError, RecursionError, EnvelopeError):
+            env = None
+        # One stored form: any other bytes, even an equivalent encoding, are a changed file.
+        if env is None or env.file_bytes() != raw:
+            try:  # the strict reader names the problem (a duplicate key, bad base64, ...)
+                Envelope.from_dict(loads_strict(raw))
+            except (StrictJsonError, EnvelopeError) as exc:
+                raise _Reject("envelope", f"envelope: {exc}") from None
             raise _Reject("envelope", "envelope file is not in its canonical stored form")
         if env.payload_type != INTOTO_PAYLOAD_TYPE:
             raise _Reject("payload-type", f"payloadType {env.payload_type!r} is not in-toto")
