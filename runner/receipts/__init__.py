@@ -4,6 +4,7 @@ from runner.receipts._canonical import (
     StrictJsonError,
     canonical_bytes,
     loads_canonical,
+    loads_fast,
     loads_strict,
 )
 from runner.receipts._dsse import INTOTO_PAYLOAD_TYPE, Envelope, EnvelopeError, Signature, pae
@@ -100,6 +101,7 @@ __all__ = [
     "load_receipt",
     "load_trust_store",
     "loads_canonical",
+    "loads_fast",
     "loads_strict",
     "pae",
     "parse_allowed_signers",

@@ -40,7 +40,7 @@ def b64decode_any(text: str) -> bytes:
         text = text.replace("-", "+").replace("_", "/")
     text = text + "=" * (-len(text) % 4)
     try:
-        return base64.b64decode(text, validate=True)
+        return binascii.a2b_base64(text, strict_mode=True)
     except (binascii.Error, ValueError) as exc:
         raise EnvelopeError(f"bad base64: {exc}") from None
 
