@@ -2,6 +2,28 @@
 
 Order matters: nothing inside the payload is believed before its signature verifies, and every
 check reads the stored bytes (the payload is the signed bytes, never a re-serialized parse).
+
+Verdict codes, in the order the checks run:
+  unreadable      the file cannot be read
+  envelope        not JSON, duplicate key, malformed DSSE, or not the one stored form
+  keyless         a Sigstore bundle that is malformed or fails verification / identity policy
+  payload-type    payloadType is not application/vnd.in-toto+json
+  signature       a signature does not verify (or is neither Ed25519 nor SSHSIG)
+  untrusted-key   signed by a key that is not in keys/allowed_signers
+  namespace       SSHSIG namespace wrong, or the trust line does not allow the receipt namespace
+  keyid           the keyid hint names a different key than the one that verified
+  payload         payload not JSON, duplicate key, or not RFC 8785 canonical
+  statement       not an in-toto Statement v1
+  predicate-type  predicateType is not the receipt's
+  schema          predicate fails schemas/receipt.schema.json
+  predicate       predicate fails the model's cross-field rules
+  artifact        an artifact path leaves the folder, or a file is missing or differs
+  subjects        statement subjects differ from the predicate's artifacts and task
+  principal       the signer's principal (or Sigstore identity's runner id) is not runner.id
+  key-validity    the trust line's valid-after / valid-before excludes the verification time
+  file-name       the file is not named after the receipt's cell
+  task-digest     the task digest differs from the catalog's (when task digests are given)
+  duplicate-cell  another receipt in the set is for the same cell
 """
 
 from __future__ import annotations
