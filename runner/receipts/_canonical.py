@@ -111,7 +111,7 @@ def loads_canonical(data: bytes) -> Any:
     except (ValueError, RecursionError, UnicodeDecodeError):
         pass  # loads_strict below says what is wrong
     else:
-        if not _ASTRAL_UTF8.search(data):
+        if data.isascii() or not _ASTRAL_UTF8.search(data):  # isascii: C speed, the usual case
             try:
                 quick = _fast_dumps_sorted(obj)
             except (TypeError, ValueError):  # e.g. an int beyond 64 bits
