@@ -1,6 +1,8 @@
 """Benchmark: verify N signed receipts (default 10,000) and report where the time goes.
 
-    python bench/bench_verify.py [--count N] [--out bench/results/verify.json]
+    python bench/bench_verify.py [--count N] [--out bench/results/verify.jsonl]
+
+--out appends one JSON line per run: on a shared machine single runs vary with the load.
 
 Builds N distinct receipts, each in its own folder with its own artifact files (as cells write
 them), signs them with a raw Ed25519 key, then times:
@@ -156,7 +158,8 @@ def main() -> None:
     print(f"load average (1 min): {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+        with args.out.open("a", encoding="utf-8") as fh:
+            fh.write(json.dumps(record, sort_keys=True) + "\n")
         print(f"wrote {args.out}", file=sys.stderr)
 
 
