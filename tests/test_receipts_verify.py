@@ -337,3 +337,13 @@ def test_every_signature_must_verify(tmp_path: Path, alice: Ed25519PrivateKey) -
     twice = (*one.signatures, *one.signatures)
     env.write_bytes(Envelope(one.payload_type, one.payload, twice).file_bytes())
     assert _verify_one(env, store)[0] == "ok"
+
+
+def test_one_verdict_per_file_in_the_order_given(tmp_path: Path, alice: Ed25519PrivateKey) -> None:
+    """The board relies on this: files in, verdicts out, same order, same Path objects."""
+    a = signed_receipt(tmp_path / "a", alice, task="t-a")
+    b = signed_receipt(tmp_path / "b", alice, task="t-b")
+    missing = tmp_path / "gone.dsse.json"
+    verdicts = verify_receipts([b, missing, a], trust_store(trust_line(alice)), schema_path=SCHEMA)
+    assert [v.path for v in verdicts] == [b, missing, a]
+    assert [v.code for v in verdicts] == ["ok", "unreadable", "ok"]
