@@ -29,10 +29,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT)]
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
-from receipt_factory import ARTIFACT_TEXT, ReceiptFactory  # noqa: E402
 
 from runner.receipts import (  # noqa: E402
     Ed25519Signer,
@@ -50,6 +49,7 @@ from runner.receipts import (  # noqa: E402
     statement_bytes,
     verify_receipts,
 )
+from tests.receipt_factory import ARTIFACT_TEXT, ReceiptFactory  # noqa: E402
 
 
 def _timed(fn: Callable[[], object], scale: float = 1.0) -> tuple[float, float]:

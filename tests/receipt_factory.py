@@ -1,6 +1,6 @@
 """Builds valid receipt predicates whose artifacts exist on disk, for tests and benchmarks.
 
-Usage:
+Usage (from tests.receipt_factory import ReceiptFactory, signed_receipt, trust_line, trust_store):
     factory = ReceiptFactory(tmp_path)
     path = factory.write(runner_id="alice", task="t1")   # receipt.json + artifacts in tmp_path
     doc = factory.predicate(task="t2")                  # just the dict (artifacts written)

@@ -19,7 +19,6 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
-from receipt_factory import ReceiptFactory
 
 from runner.cli import main
 from runner.receipts import (
@@ -36,6 +35,7 @@ from runner.receipts import (
     statement_bytes,
     verify_receipts,
 )
+from tests.receipt_factory import ReceiptFactory
 
 ROOT = Path(__file__).resolve().parents[1]
 PINNED_ROOT = ROOT / "keys" / "sigstore" / "trusted_root.json"

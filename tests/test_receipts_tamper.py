@@ -25,7 +25,6 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from receipt_factory import ReceiptFactory, trust_line, trust_store
 
 from runner.receipts import (
     INTOTO_PAYLOAD_TYPE,
@@ -44,6 +43,7 @@ from runner.receipts import (
     verify_receipts,
 )
 from runner.receipts._sshkeys import public_key_blob, sshsig_signed_data
+from tests.receipt_factory import ReceiptFactory, trust_line, trust_store
 
 pytestmark = pytest.mark.slow  # ~15 s for ~2,000 cases
 

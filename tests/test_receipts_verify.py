@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from receipt_factory import ReceiptFactory, signed_receipt, trust_line, trust_store
 
 from runner import RECEIPT_PREDICATE_TYPE
 from runner.cli import main
@@ -35,6 +34,7 @@ from runner.receipts import (
     verify_receipts,
 )
 from runner.receipts._sshkeys import sign_with_ssh_keygen
+from tests.receipt_factory import ReceiptFactory, signed_receipt, trust_line, trust_store
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT / "schemas" / "receipt.schema.json"
