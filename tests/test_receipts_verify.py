@@ -347,3 +347,18 @@ def test_one_verdict_per_file_in_the_order_given(tmp_path: Path, alice: Ed25519P
     verdicts = verify_receipts([b, missing, a], trust_store(trust_line(alice)), schema_path=SCHEMA)
     assert [v.path for v in verdicts] == [b, missing, a]
     assert [v.code for v in verdicts] == ["ok", "unreadable", "ok"]
+
+
+def test_cli_signs_with_a_passphrase_protected_key(tmp_path: Path) -> None:
+    key, _ = generate_keypair(tmp_path / "id", passphrase=b"pw")
+    receipt = ReceiptFactory(tmp_path / "run").write()
+    cli = CliRunner()
+    no_pass = cli.invoke(main, ["receipts", "sign", str(receipt), "--key", str(key)])
+    assert no_pass.exit_code == 2 and "passphrase" in no_pass.output
+    ok = cli.invoke(
+        main,
+        ["receipts", "sign", str(receipt), "--key", str(key)],
+        env={"CAB_KEY_PASSPHRASE": "pw"},
+    )
+    assert ok.exit_code == 0, ok.output
+    assert Path(ok.output.split()[-1]).is_file()
