@@ -183,9 +183,11 @@ def test_artifact_checks(tmp_path: Path, alice: Ed25519PrivateKey) -> None:
 
 def test_renamed_receipt_file_fails(tmp_path: Path, alice: Ed25519PrivateKey) -> None:
     env = signed_receipt(tmp_path, alice)
-    moved = env.with_name("other-cell.dsse.json")
-    env.rename(moved)
-    assert _verify_one(moved, trust_store(trust_line(alice)))[0] == "file-name"
+    for name in ("other-cell.dsse.json", env.name.replace(".dsse.json", ".x.dsse.json")):
+        moved = env.with_name(name)
+        env.rename(moved)
+        assert _verify_one(moved, trust_store(trust_line(alice)))[0] == "file-name"
+        env = moved
 
 
 def test_task_digest_check(tmp_path: Path, alice: Ed25519PrivateKey) -> None:
@@ -321,9 +323,16 @@ def test_sign_refuses_bad_input(tmp_path: Path, alice: Ed25519PrivateKey) -> Non
     assert out.exit_code == 2 and "exactly one of --key" in out.output
 
 
-def test_cli_verify_rejects_empty_input(tmp_path: Path) -> None:
+def test_cli_verify_rejects_empty_input_and_bad_schema(
+    tmp_path: Path, alice: Ed25519PrivateKey
+) -> None:
     out = CliRunner().invoke(main, ["receipts", "verify", str(tmp_path)])
     assert out.exit_code == 2 and "no receipts" in out.output
+    env = signed_receipt(tmp_path / "r", alice)
+    bad = tmp_path / "bad.schema.json"
+    bad.write_text('{"type": 12}')
+    out = CliRunner().invoke(main, ["receipts", "verify", str(env), "--schema", str(bad)])
+    assert out.exit_code == 2 and "unusable schema" in out.output
 
 
 def test_every_signature_must_verify(tmp_path: Path, alice: Ed25519PrivateKey) -> None:

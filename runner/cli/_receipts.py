@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from jsonschema.exceptions import SchemaError
 from rich.console import Console
 from rich.table import Table
 
@@ -145,8 +146,9 @@ def receipts_verify(
         )
     try:
         verdicts = verify_receipts(paths, trust, schema_path=schema_path, task_digests=digests)
-    except (OSError, StrictJsonError) as exc:
-        raise InputError(f"{schema_path}: unusable schema: {exc}") from None
+    except (OSError, StrictJsonError, SchemaError) as exc:
+        reason = str(exc).splitlines()[0]
+        raise InputError(f"{schema_path}: unusable schema: {reason}") from None
     failed = sum(not v.ok for v in verdicts)
     if as_json:
         print_json(

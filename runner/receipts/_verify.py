@@ -320,9 +320,7 @@ class _Checker:
                 raise _Reject(
                     "principal", f"signed as {principal!r}, but the runner id is {runner_id!r}"
                 )
-            if not path.name.startswith(receipt.cell.key + ".") or not path.name.endswith(
-                RECEIPT_SUFFIXES
-            ):
+            if path.name not in {receipt.cell.key + suffix for suffix in RECEIPT_SUFFIXES}:
                 raise _Reject("file-name", f"file name does not match cell {receipt.cell.key}")
             if self.task_digests is not None:
                 want = self.task_digests.get(receipt.task.id)
