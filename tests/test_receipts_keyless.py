@@ -255,3 +255,11 @@ def test_keyless_signing_without_an_oidc_identity(
     out = CliRunner().invoke(main, ["receipts", "sign", str(receipt), "--keyless"])
     assert out.exit_code == 1 and "no ambient OIDC credential" in out.output
     assert not list(tmp_path.glob("*.sigstore.json"))
+
+
+def test_show_reads_a_bundle(tmp_path: Path) -> None:
+    path, _ = _bundle_file(tmp_path)
+    out = CliRunner().invoke(main, ["receipts", "show", str(path)])
+    assert out.exit_code == 0, out.output
+    assert "sigstore bundle (keyless)" in out.output and "official" in out.output
+    assert "not verified" not in out.output and "no: run" in out.output
