@@ -13,9 +13,11 @@ from runner.cli._catalog import catalog
 from runner.cli._common import Ctx
 from runner.cli._doctor import doctor
 from runner.cli._images import images
+from runner.cli._keys import keys
 from runner.cli._oracle import oracle
 from runner.cli._plan import plan
 from runner.cli._proxy import proxy
+from runner.cli._receipts import receipts
 from runner.cli._schema import schema
 from runner.cli._tasks import tasks
 
@@ -39,5 +41,5 @@ def main(ctx: click.Context, root: Path | None) -> None:
     ctx.obj = Ctx(root=(root.resolve() if root else find_root()))
 
 
-for command in (catalog, schema, doctor, images, tasks, proxy, oracle, plan, board):
+for command in (catalog, schema, doctor, images, tasks, proxy, oracle, keys, receipts, plan, board):
     main.add_command(command)

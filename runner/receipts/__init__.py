@@ -1,5 +1,14 @@
-"""Receipts: the signed record of one cell (model here; signing and verification join it)."""
+"""Receipts: the signed record of one cell, how it is signed, and how anyone verifies it offline."""
 
+from runner.receipts._canonical import (
+    StrictJsonError,
+    canonical_bytes,
+    loads_canonical,
+    loads_fast,
+    loads_strict,
+)
+from runner.receipts._dsse import INTOTO_PAYLOAD_TYPE, Envelope, EnvelopeError, Signature, pae
+from runner.receipts._keyless import KeylessError, KeylessVerifier, identity_policy
 from runner.receipts._models import (
     Artifact,
     Artifacts,
@@ -13,17 +22,96 @@ from runner.receipts._models import (
     Timings,
     Usage,
 )
+from runner.receipts._sign import (
+    ENVELOPE_SUFFIX,
+    Ed25519Signer,
+    ReceiptError,
+    Signer,
+    SshKeygenSigner,
+    load_receipt,
+    sign_envelope,
+    sign_receipt,
+    sign_receipt_keyless,
+)
+from runner.receipts._sshkeys import (
+    RECEIPT_NAMESPACE,
+    KeyFileError,
+    fingerprint,
+    generate_keypair,
+    load_private_key,
+    public_key_line,
+    ssh_public_key_fingerprint,
+)
+from runner.receipts._statement import build_statement, sha256_file, statement_bytes
+from runner.receipts._trust import (
+    AllowedSigner,
+    SigstoreIdentity,
+    TrustStore,
+    TrustStoreError,
+    load_trust_store,
+    parse_allowed_signers,
+)
+from runner.receipts._verify import (
+    SchemaCheck,
+    Verdict,
+    find_receipts,
+    schema_check,
+    verify_receipts,
+)
 
 __all__ = [
+    "ENVELOPE_SUFFIX",
+    "INTOTO_PAYLOAD_TYPE",
+    "RECEIPT_NAMESPACE",
+    "AllowedSigner",
     "Artifact",
     "Artifacts",
     "BlastRadius",
     "CellId",
     "CheckName",
     "CheckResult",
+    "Ed25519Signer",
+    "Envelope",
+    "EnvelopeError",
+    "KeyFileError",
+    "KeylessError",
+    "KeylessVerifier",
     "Outcome",
     "Receipt",
+    "ReceiptError",
+    "SchemaCheck",
+    "Signature",
+    "Signer",
+    "SigstoreIdentity",
+    "SshKeygenSigner",
+    "StrictJsonError",
     "Tier",
     "Timings",
+    "TrustStore",
+    "TrustStoreError",
     "Usage",
+    "Verdict",
+    "build_statement",
+    "canonical_bytes",
+    "find_receipts",
+    "fingerprint",
+    "generate_keypair",
+    "identity_policy",
+    "load_private_key",
+    "load_receipt",
+    "load_trust_store",
+    "loads_canonical",
+    "loads_fast",
+    "loads_strict",
+    "pae",
+    "parse_allowed_signers",
+    "public_key_line",
+    "schema_check",
+    "sha256_file",
+    "sign_envelope",
+    "sign_receipt",
+    "sign_receipt_keyless",
+    "ssh_public_key_fingerprint",
+    "statement_bytes",
+    "verify_receipts",
 ]

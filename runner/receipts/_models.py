@@ -136,7 +136,14 @@ class BlastRadius(_Record):
 
 
 class Artifact(_Record):
-    path: str = Field(description="Path relative to the receipt's folder")
+    # The path pattern needs look-ahead, which pydantic's default (Rust) regex engine lacks.
+    model_config = ConfigDict(extra="forbid", frozen=True, regex_engine="python-re")
+
+    path: str = Field(
+        # Relative, '/'-separated, no '.' or '..' segment: an artifact never leaves its folder.
+        pattern=r"^(?!/)(?!.*(?:^|/)\.{1,2}(?:/|$))[^\\]+$",
+        description="Path relative to the receipt's folder",
+    )
     digest: Sha256
     size: Count
 

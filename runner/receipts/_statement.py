@@ -1,0 +1,90 @@
+"""The in-toto Statement v1 around a receipt, and the artifacts it pins.
+
+Subjects: one per artifact the receipt names (name = its path beside the receipt) and one for
+the task tree (name = "task:<id>"). Digests are the same sha256 the predicate records, so a
+subject list that disagrees with the predicate is itself a sign of tampering.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from runner import RECEIPT_PREDICATE_TYPE
+from runner.receipts._canonical import canonical_bytes
+from runner.receipts._models import Artifact, Receipt
+
+STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
+
+
+class ArtifactError(ValueError):
+    """An artifact named by a receipt is missing, misplaced or differs from its digest."""
+
+
+def artifacts_of(receipt: Receipt) -> list[Artifact]:
+    a = receipt.artifacts
+    return [a.patch, *([a.transcript] if a.transcript else []), a.agent_log, *a.check_logs]
+
+
+def check_relative(path: str) -> None:
+    """An artifact path must stay inside the receipt's folder ('/'-separated, no '.' or '..')."""
+    if (
+        path.startswith("/")
+        or "\\" in path
+        or any(part in ("", ".", "..") for part in path.split("/"))
+    ):
+        raise ArtifactError(f"artifact path {path!r} leaves the receipt's folder")
+
+
+def expected_subjects(receipt: Receipt) -> list[dict[str, Any]]:
+    """Subjects sorted by name; an artifact path listed twice must carry one digest."""
+    by_name: dict[str, str] = {}
+    for art in artifacts_of(receipt):
+        check_relative(art.path)
+        hex_digest = art.digest.removeprefix("sha256:")
+        if by_name.setdefault(art.path, hex_digest) != hex_digest:
+            raise ArtifactError(f"artifact {art.path!r} is listed twice with different digests")
+    task_name = f"task:{receipt.task.id}"
+    if task_name in by_name:
+        raise ArtifactError(f"an artifact is named {task_name!r}, which names the task")
+    by_name[task_name] = receipt.task.digest.removeprefix("sha256:")
+    return [{"name": n, "digest": {"sha256": d}} for n, d in sorted(by_name.items())]
+
+
+def build_statement(receipt: Receipt) -> dict[str, Any]:
+    return {
+        "_type": STATEMENT_TYPE,
+        "subject": expected_subjects(receipt),
+        "predicateType": RECEIPT_PREDICATE_TYPE,
+        "predicate": receipt.model_dump(mode="json"),
+    }
+
+
+def statement_bytes(receipt: Receipt) -> bytes:
+    """The exact bytes that get signed: RFC 8785 canonical JSON of the statement."""
+    return canonical_bytes(build_statement(receipt))
+
+
+def sha256_file(path: Path) -> tuple[str, int]:
+    h = hashlib.sha256()
+    size = 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+            size += len(chunk)
+    return "sha256:" + h.hexdigest(), size
+
+
+def check_artifacts(receipt: Receipt, folder: Path) -> None:
+    """Every artifact exists beside the receipt with the recorded size and digest."""
+    for art in artifacts_of(receipt):
+        check_relative(art.path)
+        path = folder / art.path
+        if path.is_symlink() or not path.is_file():
+            raise ArtifactError(f"artifact {art.path} is missing (or not a regular file)")
+        digest, size = sha256_file(path)
+        if size != art.size:
+            raise ArtifactError(f"artifact {art.path} has {size} bytes, receipt says {art.size}")
+        if digest != art.digest:
+            raise ArtifactError(f"artifact {art.path} digest {digest} differs from the receipt")

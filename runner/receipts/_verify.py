@@ -1,0 +1,389 @@
+"""Offline verification of receipt envelopes and bundles against the trust store.
+
+Order matters: nothing inside the payload is believed before its signature verifies, and every
+check reads the stored bytes (the payload is the signed bytes, never a re-serialized parse).
+
+Verdict codes, in the order the checks run:
+  unreadable      the file cannot be read
+  envelope        not JSON, duplicate key, malformed DSSE, or not the one stored form
+  keyless         a Sigstore bundle that is malformed or fails verification / identity policy
+  payload-type    payloadType is not application/vnd.in-toto+json
+  signature       a signature does not verify (or is neither Ed25519 nor SSHSIG)
+  untrusted-key   signed by a key that is not in keys/allowed_signers
+  namespace       SSHSIG namespace wrong, or the trust line does not allow the receipt namespace
+  keyid           the keyid hint names a different key than the one that verified
+  payload         payload not JSON, duplicate key, or not RFC 8785 canonical
+  statement       not an in-toto Statement v1
+  predicate-type  predicateType is not the receipt's
+  schema          predicate fails schemas/receipt.schema.json
+  predicate       predicate fails the model's cross-field rules
+  artifact        an artifact path leaves the folder, or a file is missing or differs
+  subjects        statement subjects differ from the predicate's artifacts and task
+  principal       the signer's principal (or Sigstore identity's runner id) is not runner.id
+  key-validity    the trust line's valid-after / valid-before excludes the verification time
+  file-name       the file is not named after the receipt's cell
+  task-digest     the task digest differs from the catalog's (when task digests are given)
+  duplicate-cell  another receipt in the set is for the same cell
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
+from pydantic import ValidationError
+
+from runner import RECEIPT_PREDICATE_TYPE
+from runner.receipts._canonical import StrictJsonError, loads_canonical, loads_fast, loads_strict
+from runner.receipts._dsse import INTOTO_PAYLOAD_TYPE, Envelope, EnvelopeError
+from runner.receipts._keyless import BUNDLE_SUFFIX, KeylessError, KeylessVerifier
+from runner.receipts._models import Receipt, Tier
+from runner.receipts._sign import ENVELOPE_SUFFIX
+from runner.receipts._sshkeys import (
+    RECEIPT_NAMESPACE,
+    SSHSIG_MAGIC,
+    SshSigError,
+    fingerprint,
+    parse_sshsig,
+    verify_sshsig,
+)
+from runner.receipts._statement import (
+    STATEMENT_TYPE,
+    ArtifactError,
+    check_artifacts,
+    expected_subjects,
+)
+from runner.receipts._trust import AllowedSigner, TrustStore
+
+SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"
+RECEIPT_SUFFIXES = (ENVELOPE_SUFFIX, BUNDLE_SUFFIX)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome for one receipt file. `code` is a stable short category for machines."""
+
+    path: Path
+    ok: bool
+    tier: Tier | None = None
+    code: str = "ok"
+    reason: str = ""
+    principal: str | None = None
+    statement_digest: str | None = None  # sha256 of the signed statement bytes
+    receipt: Receipt | None = field(default=None, repr=False, compare=False)
+
+    def line(self) -> str:
+        if self.ok:
+            return f"ok {self.tier} {self.path}"
+        return f"FAIL {self.path}: {self.reason}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": str(self.path),
+            "ok": self.ok,
+            "tier": self.tier.value if self.tier else None,
+            "code": self.code,
+            "reason": self.reason,
+            "principal": self.principal,
+            "statement_digest": self.statement_digest,
+            "cell": self.receipt.cell.key if self.receipt else None,
+        }
+
+
+class _Reject(Exception):
+    def __init__(self, code: str, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
+class SchemaCheck:
+    """The predicate schema, compiled once (building a validator costs far more than using one).
+
+    `jsonschema` (Draft 2020-12) is the validator of record and writes the messages. When the
+    compiled `jsonschema-rs` is installed it answers the common case, valid, about 100x faster;
+    whenever it says invalid, `jsonschema` is asked, and if the two disagree the receipt fails.
+    """
+
+    def __init__(self, schema: dict[str, Any]) -> None:
+        Draft202012Validator.check_schema(schema)
+        self.reference = Draft202012Validator(schema)
+        try:
+            import jsonschema_rs
+        except ImportError:
+            self.fast: Any = None
+        else:
+            self.fast = jsonschema_rs.Draft202012Validator(schema)
+
+    def problem(self, instance: Any) -> str | None:
+        if self.fast is not None and self.fast.is_valid(instance):
+            return None
+        err = best_match(self.reference.iter_errors(instance))
+        if err is None:
+            return None if self.fast is None else "schema validators disagree; rejecting"
+        return f"{err.json_path}: {err.message[:200]}"
+
+
+@lru_cache(maxsize=8)
+def schema_check(schema_path: Path | None) -> SchemaCheck:
+    if schema_path is None:
+        schema = {"$schema": SCHEMA_DRAFT, **Receipt.model_json_schema(mode="validation")}
+    else:
+        schema = loads_strict(schema_path.read_bytes())
+    return SchemaCheck(schema)
+
+
+def find_receipts(paths: Iterable[Path]) -> list[Path]:
+    """Files as given; folders searched recursively for *.dsse.json and *.sigstore.json."""
+    out: list[Path] = []
+    seen: set[Path] = set()
+    for p in paths:
+        found = (
+            sorted(q for q in p.rglob("*.json") if q.name.endswith(RECEIPT_SUFFIXES))
+            if p.is_dir()
+            else [p]
+        )
+        for q in found:
+            key = q.resolve()
+            if key not in seen:
+                seen.add(key)
+                out.append(q)
+    return out
+
+
+@dataclass
+class _Checker:
+    trust: TrustStore
+    now: datetime
+    schema: SchemaCheck
+    task_digests: Mapping[str, str] | None
+    _keyless: KeylessVerifier | None = None
+
+    def keyless(self) -> KeylessVerifier:
+        if self._keyless is None:
+            try:
+                self._keyless = KeylessVerifier(
+                    self.trust.trusted_root, self.trust.sigstore_identities
+                )
+            except KeylessError as exc:
+                raise _Reject("keyless", str(exc)) from None
+        return self._keyless
+
+    # --- signatures ---------------------------------------------------------------------
+
+    def envelope(self, raw: bytes) -> tuple[bytes, list[AllowedSigner]]:
+        try:
+            env = Envelope.from_dict(loads_fast(raw))
+        except (ValueError, RecursionError, EnvelopeError):
+            env = None
+        # One stored form: any other bytes, even an equivalent encoding, are a changed file.
+        if env is None or env.file_bytes() != raw:
+            try:  # the strict reader names the problem (a duplicate key, bad base64, ...)
+                Envelope.from_dict(loads_strict(raw))
+            except (StrictJsonError, EnvelopeError) as exc:
+                raise _Reject("envelope", f"envelope: {exc}") from None
+            raise _Reject("envelope", "envelope file is not in its canonical stored form")
+        if env.payload_type != INTOTO_PAYLOAD_TYPE:
+            raise _Reject("payload-type", f"payloadType {env.payload_type!r} is not in-toto")
+        # Every signature must verify: we write one, so an extra that does not verify is tampering.
+        matched: list[AllowedSigner] = []
+        pae = env.pae()
+        for i, sig in enumerate(env.signatures):
+            signers, key_fp = self._verify_one(sig.sig, sig.keyid, pae, i)
+            if sig.keyid and sig.keyid != key_fp:
+                raise _Reject("keyid", f"signature {i} keyid {sig.keyid} is not its key {key_fp}")
+            matched.extend(signers)
+        return env.payload, matched
+
+    def _verify_one(
+        self, sig: bytes, keyid: str, pae: bytes, i: int
+    ) -> tuple[list[AllowedSigner], str]:
+        if sig.startswith(SSHSIG_MAGIC):
+            try:
+                parsed = parse_sshsig(sig)
+            except SshSigError as exc:
+                raise _Reject("signature", f"signature {i}: {exc}") from None
+            key_fp = fingerprint(parsed.public_key)
+            signers = self.trust.signers_with_key(parsed.public_key_blob)
+            if not signers:
+                raise _Reject("untrusted-key", f"signature {i}: key {key_fp} is not trusted")
+            if parsed.namespace != RECEIPT_NAMESPACE:
+                raise _Reject(
+                    "namespace", f"signature {i}: SSHSIG namespace {parsed.namespace!r} is wrong"
+                )
+            try:
+                verify_sshsig(parsed, pae, signers[0].public_key)
+            except SshSigError as exc:
+                raise _Reject("signature", f"signature {i}: {exc}") from None
+            return signers, key_fp
+        if len(sig) != 64:
+            raise _Reject("signature", f"signature {i} is neither Ed25519 (64 bytes) nor SSHSIG")
+        tried: set[bytes] = set()
+        for signer in self.trust.signers_for(keyid):
+            if signer.key_blob in tried:
+                continue
+            tried.add(signer.key_blob)
+            try:
+                signer.public_key.verify(sig, pae)
+            except InvalidSignature:
+                continue
+            return self.trust.signers_with_key(signer.key_blob), signer.fingerprint
+        if keyid and not any(s.fingerprint == keyid for s in self.trust.signers):
+            raise _Reject(
+                "untrusted-key",
+                f"signature {i}: key {keyid} is not trusted (no trusted key verifies)",
+            )
+        raise _Reject("signature", f"signature {i} does not verify against any trusted key")
+
+    def authorise(self, signers: list[AllowedSigner], runner_id: str) -> str:
+        """A trusted line for this key must name the runner, allow the namespace, be in date."""
+        named = [s for s in signers if runner_id in s.principals]
+        if not named:
+            who = sorted({p for s in signers for p in s.principals})
+            raise _Reject(
+                "principal", f"signed by {', '.join(who)}, but the runner id is {runner_id!r}"
+            )
+        in_namespace = [s for s in named if s.allows_namespace(RECEIPT_NAMESPACE)]
+        if not in_namespace:
+            raise _Reject(
+                "namespace",
+                f"key {named[0].fingerprint} ({named[0].source}) may not sign {RECEIPT_NAMESPACE}",
+            )
+        problems = [s.validity_problem(self.now) for s in in_namespace]
+        if all(problems):
+            raise _Reject("key-validity", str(problems[0]))
+        return runner_id
+
+    # --- statement ----------------------------------------------------------------------
+
+    def statement(self, payload: bytes) -> Receipt:
+        try:
+            stmt = loads_canonical(payload)
+        except StrictJsonError as exc:
+            raise _Reject("payload", f"payload: {exc}") from None
+        if not isinstance(stmt, dict):
+            raise _Reject("statement", "statement is not a JSON object")
+        if stmt.get("_type") != STATEMENT_TYPE:
+            raise _Reject(
+                "statement", f"statement _type {stmt.get('_type')!r} is not {STATEMENT_TYPE}"
+            )
+        if stmt.get("predicateType") != RECEIPT_PREDICATE_TYPE:
+            raise _Reject("predicate-type", f"predicateType {stmt.get('predicateType')!r} is wrong")
+        predicate = stmt.get("predicate")
+        problem = self.schema.problem(predicate)
+        if problem is not None:
+            raise _Reject("schema", f"predicate {problem}")
+        try:
+            receipt = Receipt.model_validate(predicate)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            raise _Reject("predicate", f"predicate: {first['msg']}") from None
+        try:
+            expected = expected_subjects(receipt)
+        except ArtifactError as exc:
+            raise _Reject("artifact", str(exc)) from None
+        subjects = stmt.get("subject")
+        if (
+            not isinstance(subjects, list)
+            or sorted(subjects, key=lambda s: str(s.get("name")) if isinstance(s, dict) else "")
+            != expected
+        ):
+            raise _Reject("subjects", "statement subjects differ from the receipt's artifacts")
+        return receipt
+
+    def one(self, path: Path) -> Verdict:
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            return Verdict(path, False, code="unreadable", reason=f"cannot read: {exc.strerror}")
+        try:
+            if path.name.endswith(BUNDLE_SUFFIX):
+                principal, payload = self._bundle(raw)
+                tier, signers = Tier.official, None
+            else:
+                payload, signers = self.envelope(raw)
+                tier, principal = Tier.community, None
+            receipt = self.statement(payload)
+            runner_id = receipt.runner.id
+            if signers is not None:
+                principal = self.authorise(signers, runner_id)
+            elif principal != runner_id:
+                raise _Reject(
+                    "principal", f"signed as {principal!r}, but the runner id is {runner_id!r}"
+                )
+            if path.name not in {receipt.cell.key + suffix for suffix in RECEIPT_SUFFIXES}:
+                raise _Reject("file-name", f"file name does not match cell {receipt.cell.key}")
+            if self.task_digests is not None:
+                want = self.task_digests.get(receipt.task.id)
+                if want is None:
+                    raise _Reject("task-digest", f"task {receipt.task.id} is not in the catalog")
+                if want != receipt.task.digest:
+                    raise _Reject(
+                        "task-digest",
+                        f"task {receipt.task.id} is {want} in the catalog, not "
+                        f"{receipt.task.digest} as recorded",
+                    )
+            try:
+                check_artifacts(receipt, path.parent)
+            except ArtifactError as exc:
+                raise _Reject("artifact", str(exc)) from None
+        except _Reject as rej:
+            return Verdict(path, False, code=rej.code, reason=rej.reason)
+        digest = "sha256:" + hashlib.sha256(payload).hexdigest()
+        return Verdict(path, True, tier, "ok", "", principal, digest, receipt)
+
+    def _bundle(self, raw: bytes) -> tuple[str, bytes]:
+        try:
+            loads_strict(raw)  # duplicate keys would let two parsers see two bundles
+        except StrictJsonError as exc:
+            raise _Reject("envelope", f"bundle: {exc}") from None
+        try:
+            principal, payload_type, payload = self.keyless().verify(raw)
+        except KeylessError as exc:
+            raise _Reject("keyless", str(exc)) from None
+        if payload_type != INTOTO_PAYLOAD_TYPE:
+            raise _Reject("payload-type", f"payloadType {payload_type!r} is not in-toto")
+        return principal, payload
+
+
+def verify_receipts(
+    paths: Iterable[Path],
+    trust: TrustStore,
+    *,
+    schema_path: Path | None = None,
+    now: datetime | None = None,
+    task_digests: Mapping[str, str] | None = None,
+) -> list[Verdict]:
+    """Verify every receipt under `paths`; one Verdict per file, in a stable order.
+
+    schema_path: the committed receipt schema (default: the one generated from the model).
+    now: the time key validity is judged at (default: the current time).
+    task_digests: task id -> expected digest; when given, receipts must match it.
+    """
+    checker = _Checker(trust, now or datetime.now(UTC), schema_check(schema_path), task_digests)
+    verdicts = [checker.one(p) for p in find_receipts(paths)]
+    by_cell: dict[str, list[int]] = defaultdict(list)
+    for i, v in enumerate(verdicts):
+        if v.ok and v.receipt is not None:
+            by_cell[v.receipt.cell.key].append(i)
+    for cell, idxs in by_cell.items():
+        if len(idxs) < 2:
+            continue
+        for i in idxs:
+            others = ", ".join(str(verdicts[j].path) for j in idxs if j != i)
+            verdicts[i] = replace(
+                verdicts[i],
+                ok=False,
+                code="duplicate-cell",
+                reason=f"cell {cell} is also in {others}",
+            )
+    return verdicts
