@@ -20,7 +20,7 @@ pytestmark = pytest.mark.docker
 
 ROOT = Path(__file__).resolve().parents[1]
 AGENTS = load_agents(ROOT)
-PROBE_TIMEOUT_S = 90
+PROBE_TIMEOUT_S = 60
 # Agents that retry forever without a network route end at the time limit; the rest must
 # give up on their own well before it.
 ENDS_ONLY_AT_TIME_LIMIT = {"codex", "gemini-cli", "opencode", "kilo"}
@@ -66,7 +66,6 @@ def echo_socket(tmp_path: Path) -> Iterator[Path]:
     sock_dir.mkdir()
     path = sock_dir / "proxy.sock"
     loop = asyncio.new_event_loop()
-    started = threading.Event()
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         request_line = (await reader.readline()).decode().strip()
@@ -77,18 +76,16 @@ def echo_socket(tmp_path: Path) -> Iterator[Path]:
         await writer.drain()
         writer.close()
 
-    async def main() -> None:
-        server = await asyncio.start_unix_server(handle, path=str(path))
-        os.chmod(path, 0o666)  # the agent user (uid 1000) connects
-        started.set()
-        async with server:
-            await server.serve_forever()
-
-    thread = threading.Thread(target=loop.run_until_complete, args=(main(),), daemon=True)
+    server = loop.run_until_complete(asyncio.start_unix_server(handle, path=str(path)))
+    os.chmod(path, 0o666)  # the agent user (uid 1000) connects
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
     thread.start()
-    assert started.wait(5)
     yield sock_dir
     loop.call_soon_threadsafe(loop.stop)
+    thread.join(5)
+    server.close()
+    loop.run_until_complete(server.wait_closed())
+    loop.close()
 
 
 CLIENT = (

@@ -313,7 +313,9 @@ class AgentSpec(Strict):
     name: Slug
     display_name: str = Field(min_length=1)
     package: Package
-    image_base: ImageBase
+    image_base: ImageBase = Field(
+        default=ImageBase.agent_base, description="Intermediate image the Dockerfile builds FROM"
+    )
     api: ApiRoute
     command: list[str] = Field(min_length=1, description="Headless, auto-approving argv template")
     version_command: list[str] = Field(min_length=1)
