@@ -20,10 +20,10 @@ pytestmark = pytest.mark.docker
 
 ROOT = Path(__file__).resolve().parents[1]
 AGENTS = load_agents(ROOT)
-PROBE_TIMEOUT_S = 60
+PROBE_TIMEOUT_S = 90
 # Agents that retry forever without a network route end at the time limit; the rest must
 # give up on their own well before it.
-ENDS_ONLY_AT_TIME_LIMIT = {"codex", "gemini-cli", "opencode", "kilo"}
+ENDS_ONLY_AT_TIME_LIMIT = {"codex", "gemini-cli", "kilo", "opencode", "qwen-code"}
 
 
 def locked_image(name: str) -> str:

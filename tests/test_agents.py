@@ -184,3 +184,29 @@ def test_json_paths_sum_over_wildcards_and_skip_noise() -> None:
     assert lookup(records[0], "a.*.n") == 5
     assert lookup(records[0], "a.x.missing") is None
     assert lookup({"l": [{"n": 1}, {"n": True}]}, "l.*.n") == 1  # booleans are not counts
+
+
+@pytest.mark.parametrize(
+    ("name", "steps"),
+    [("claude-code", 1), ("cline", 1), ("pi", None)],
+)
+def test_recorded_usage_is_read_and_zero(name: str, steps: int | None) -> None:
+    """Agents that report usage even when no request got through report zero tokens."""
+    stdout, stderr, files, _ = _load_case(name, "refused")
+    report = parse_transcript(AGENTS[name], stdout, files, stderr=stderr)
+    assert report.usage is not None, f"{name}: usage not found in its recorded output"
+    assert report.usage.input_tokens == 0
+    assert report.usage.output_tokens == 0
+    if steps is not None:
+        assert report.steps == steps
+
+
+def test_mini_trajectory_counts_calls_and_cost() -> None:
+    stdout, stderr, files, _ = _load_case("mini-swe-agent", "refused")
+    assert list(files) == [f"{AGENT_HOME}/mini.traj.json"]
+    report = parse_transcript(AGENTS["mini-swe-agent"], stdout, files, stderr=stderr)
+    # No response ever arrived: no per-message usage, a zero cost, and the call counter as saved.
+    traj = json.loads(files[f"{AGENT_HOME}/mini.traj.json"])
+    assert report.usage is not None and report.usage.input_tokens is None
+    assert report.usage.cost_usd == traj["info"]["model_stats"]["instance_cost"] == 0
+    assert report.steps == traj["info"]["model_stats"]["api_calls"]
