@@ -29,3 +29,6 @@ fi
 ca_args=()
 if [ -n "${CAB_CA_BUNDLE:-}" ]; then ca_args=(--ca-bundle "$CAB_CA_BUNDLE"); fi
 .venv/bin/cab images base --if-missing "${ca_args[@]}"
+# The pinned agent images (images/*/): seconds when cached, about ten minutes cold. They build on
+# the offline base, which already trusts the host CA bundle.
+.venv/bin/cab images build

@@ -49,7 +49,7 @@ def test_refused_endpoint_fails_bounded_and_classified(
     assert res.seconds < PROBE_TIMEOUT_S + 15
     if name not in ENDS_ONLY_AT_TIME_LIMIT:
         assert not res.timed_out, f"{name} should give up by itself ({res.seconds}s)"
-        assert res.exit_code != 0
+    # The exit status is not the signal (pi exits 0 after a failed request): the output is.
     report = parse_transcript(
         spec, res.stdout, res.files, stderr=res.stderr, timed_out=res.timed_out
     )
