@@ -31,3 +31,6 @@ if [ -n "${CAB_CA_BUNDLE:-}" ]; then ca_args=(--ca-bundle "$CAB_CA_BUNDLE"); fi
 .venv/bin/cab images base --if-missing "${ca_args[@]}"
 # Task runtime images (tag = hash of their folder: a rebuild only when a Dockerfile changed).
 .venv/bin/cab images build-runtime --all "${ca_args[@]}"
+# The pinned agent images (images/*/): seconds when cached, about ten minutes cold. They build on
+# the offline base, which already trusts the host CA bundle.
+.venv/bin/cab images build

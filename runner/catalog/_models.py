@@ -190,7 +190,10 @@ class Package(Strict):
 class ConfigFile(Strict):
     """A file rendered per cell before the agent starts (template fields: see AgentSpec)."""
 
-    path: str = Field(description="Absolute path inside the container, or ~/ for the agent's home")
+    path: str = Field(
+        pattern=r"^(/|~/)",
+        description="Absolute path inside the container, or ~/ for the agent's home",
+    )
     template: str
 
 
@@ -204,40 +207,122 @@ class FailureClass(StrEnum):
     timeout = "timeout"
 
 
+def _check_regex(v: str) -> str:
+    try:
+        re.compile(v)
+    except re.error as exc:
+        raise ValueError(f"not a valid regex: {exc}") from exc
+    return v
+
+
 class FailurePattern(Strict):
     failure: FailureClass
-    pattern: str = Field(description="Python regex searched in the agent's stdout+stderr")
+    pattern: str = Field(
+        description="Python regex searched in the agent's stdout+stderr; the first pattern that "
+        "matches (in file order) names the failure, so list specific patterns first"
+    )
 
-    @field_validator("pattern")
-    @classmethod
-    def _compiles(cls, v: str) -> str:
-        try:
-            re.compile(v)
-        except re.error as exc:
-            raise ValueError(f"not a valid regex: {exc}") from exc
-        return v
+    _compiles = field_validator("pattern")(_check_regex)
+
+
+# Dotted path into a JSON record: keys and list indexes, `*` for every key or item (summed).
+JsonPath = Annotated[str, Field(pattern=r"^[A-Za-z0-9_*$-]+(\.[A-Za-z0-9_*$-]+)*$")]
+
+
+class RecordSource(StrEnum):
+    stdout = "stdout"
+    transcript = "transcript"  # the files matched by Transcript.paths
+
+
+class UsageRule(Strict):
+    """Where the agent reports its own token usage (a cross-check of the proxy's metering).
+
+    JSON records (stdout lines, or transcript files) that have every `match` value carry usage at
+    the given paths; text output is read with `pattern`, whose named groups are the field names.
+    """
+
+    source: RecordSource = RecordSource.stdout
+    match: dict[JsonPath, str] = Field(
+        default_factory=dict, description="Path -> value a record must have to count"
+    )
+    input_tokens: JsonPath | None = None
+    output_tokens: JsonPath | None = None
+    cached_tokens: JsonPath | None = None
+    cost_usd: JsonPath | None = None
+    pattern: str | None = Field(
+        default=None,
+        description="Text output: regex with named groups input_tokens, output_tokens, "
+        "cached_tokens, cost_usd (numbers may carry k/M suffixes)",
+    )
+    aggregate: Literal["sum", "last"] = Field(
+        default="sum", description="sum per-request records; last for a running total"
+    )
+
+    @model_validator(mode="after")
+    def _says_something(self) -> UsageRule:
+        if self.pattern is not None:
+            _check_regex(self.pattern)
+        elif not (self.input_tokens or self.output_tokens):
+            raise ValueError("a usage rule needs pattern or input_tokens/output_tokens paths")
+        return self
+
+
+class StepRule(Strict):
+    """What counts as one agent step (a model turn or a tool call) in the agent's output."""
+
+    source: RecordSource = RecordSource.stdout
+    match: dict[JsonPath, str] = Field(default_factory=dict)
+    pattern: str | None = Field(default=None, description="Text output: one match = one step")
+    count: JsonPath | None = Field(
+        default=None, description="Read the step count at this path of the last matching record"
+    )
+
+    @model_validator(mode="after")
+    def _says_something(self) -> StepRule:
+        if self.pattern is not None:
+            _check_regex(self.pattern)
+        elif not (self.match or self.count):
+            raise ValueError("a step rule needs match, count or pattern")
+        return self
 
 
 class Transcript(Strict):
     paths: list[str] = Field(
-        default_factory=list, description="Globs of the agent's own transcript files"
+        default_factory=list,
+        description="Globs of the agent's own transcript files (~/ = the agent's home)",
     )
     stdout_format: Literal["jsonl", "json", "text"] = "text"
-    usage: str | None = Field(
-        default=None, description="Where the agent reports usage (cross-check only)"
+    usage: UsageRule | None = Field(
+        default=None, description="None: the agent reports no usage of its own"
     )
+    steps: StepRule | None = None
+
+
+class ImageBase(StrEnum):
+    """The shared intermediate image an agent image is built FROM."""
+
+    agent_base = "agent-base"  # Debian tools, user, proxy forwarder
+    node_base = "node-base"  # agent-base + Node.js from the registry wheel
 
 
 class AgentSpec(Strict):
     """An agent as data. Template fields in command/env/config: {prompt} {model} {base_url}
-    {api_key} {workspace} {home}."""
+    {api_key} {workspace} {home}. {base_url} is the proxy's origin (no /v1): templates add the
+    path their API expects."""
 
     name: Slug
     display_name: str = Field(min_length=1)
     package: Package
+    image_base: ImageBase = Field(
+        default=ImageBase.agent_base, description="Intermediate image the Dockerfile builds FROM"
+    )
     api: ApiRoute
     command: list[str] = Field(min_length=1, description="Headless, auto-approving argv template")
     version_command: list[str] = Field(min_length=1)
+    version_pattern: str = Field(
+        default=r"([0-9]+\.[0-9]+\.[0-9]+[-.+a-zA-Z0-9]*)",
+        description="Regex whose first group is the version in version_command's output",
+    )
     env: dict[str, str] = Field(default_factory=dict)
     config_files: list[ConfigFile] = Field(default_factory=list)
     transcript: Transcript = Field(default_factory=Transcript)
@@ -245,13 +330,20 @@ class AgentSpec(Strict):
     read_only_root: bool = Field(
         default=True, description="False when the agent insists on writing outside home and /tmp"
     )
+    notes: dict[str, str] = Field(
+        default_factory=dict, description="Why a flag or setting is there, caveats, sources"
+    )
+
+    _version_regex = field_validator("version_pattern")(_check_regex)
 
     @model_validator(mode="after")
     def _prompt_reaches_agent(self) -> AgentSpec:
         blob = " ".join(self.command) + " ".join(self.env.values())
         blob += " ".join(c.template for c in self.config_files)
-        if "{prompt}" not in blob and "{prompt_file}" not in blob:
-            raise ValueError("command must pass {prompt} or {prompt_file} to the agent")
+        if "{prompt}" not in blob:
+            raise ValueError("command must pass {prompt} to the agent")
+        if re.compile(self.version_pattern).groups < 1:
+            raise ValueError("version_pattern needs a capturing group")
         return self
 
 

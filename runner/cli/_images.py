@@ -6,15 +6,19 @@ from pathlib import Path
 
 import click
 
-from runner.cli._common import Ctx, InputError, json_option, pass_ctx, print_json
+from runner.cli._common import Ctx, InputError, catalog_errors, json_option, pass_ctx, print_json
 from runner.images import (
     BASE_TAG,
+    AgentImageError,
     BaseImageError,
     ImageBuildError,
+    build_agent_images,
     build_base_image,
     build_runtime,
     inspect_image,
+    list_agent_images,
     runtime_dirs,
+    status_dict,
 )
 
 
@@ -122,3 +126,78 @@ def images_build_runtime(
             )
     if as_json:
         print_json([b.__dict__ for b in built])
+
+
+@images.command("build")
+@click.argument("agents", nargs=-1)
+@click.option(
+    "--ca-bundle",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Host CA bundle to trust inside the images (behind a TLS-intercepting proxy).",
+)
+@click.option(
+    "--base-image",
+    default=None,
+    help=f"Image to build FROM (default: {BASE_TAG} when it exists here, else the "
+    "digest-pinned public image in images/lock.json).",
+)
+@click.option("--no-cache", is_flag=True, help="Rebuild every layer (cold build).")
+@json_option
+@pass_ctx
+def images_build(
+    ctx: Ctx,
+    agents: tuple[str, ...],
+    ca_bundle: Path | None,
+    base_image: str | None,
+    no_cache: bool,
+    as_json: bool,
+) -> None:
+    """Build agent images (all when none are named) and record them in images/lock.json.
+
+    Each image is checked: the agent's version, run inside it with no network, must equal the
+    pin in its agent.toml. Reuses the Docker cache unless --no-cache.
+    """
+    with catalog_errors():
+        try:
+            built = build_agent_images(
+                ctx.root,
+                agents,
+                base_image=base_image,
+                ca_bundle=ca_bundle,
+                no_cache=no_cache,
+                progress=lambda msg: click.echo(msg, err=True),
+            )
+        except AgentImageError as exc:
+            raise click.ClickException(str(exc)) from None
+    if as_json:
+        print_json([b.__dict__ for b in built])
+    else:
+        for b in built:
+            click.echo(
+                f"{b.agent:16} {b.version:10} {b.tag:40} {b.image_id[:19]} "
+                f"{b.size_bytes / 1e6:5.0f} MB {b.build_seconds:5.0f}s"
+            )
+
+
+@images.command("list")
+@json_option
+@pass_ctx
+def images_list(ctx: Ctx, as_json: bool) -> None:
+    """Agent images: pinned version, whether built here, and whether they match the lock."""
+    with catalog_errors():
+        rows = list_agent_images(ctx.root)
+    if as_json:
+        print_json([status_dict(r) for r in rows])
+        return
+    for r in rows:
+        if r.local_id is None:
+            state = "not built"
+        elif r.matches_lock:
+            state = "ok"
+        elif r.locked_id is None:
+            state = "built, not in lock"
+        else:
+            state = "differs from lock"
+        size = f"{r.size_bytes / 1e6:.0f} MB" if r.size_bytes else "-"
+        click.echo(f"{r.agent:16} {r.pinned_version:10} {r.tag:40} {size:>8}  {state}")

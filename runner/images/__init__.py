@@ -1,5 +1,17 @@
-"""Images: the offline base image, and building runtime (and agent) images from their folders."""
+"""Images: the offline base image, task runtime images and the pinned agent images."""
 
+from runner.images._agents import (
+    AgentImageError,
+    BuiltAgentImage,
+    ImageStatus,
+    agent_tag,
+    build_agent_images,
+    default_base_image,
+    list_agent_images,
+    read_lock,
+    status_dict,
+    version_in_image,
+)
 from runner.images._base import (
     BASE_TAG,
     BaseImage,
@@ -22,18 +34,28 @@ from runner.images._build import (
 
 __all__ = [
     "BASE_TAG",
+    "AgentImageError",
     "BaseImage",
     "BaseImageError",
+    "BuiltAgentImage",
     "BuiltImage",
     "ImageBuildError",
+    "ImageStatus",
+    "agent_tag",
+    "build_agent_images",
     "build_base_image",
     "build_image",
     "build_runtime",
+    "default_base_image",
     "folder_hash",
     "image_tag",
     "inspect_image",
+    "list_agent_images",
     "probe_versions",
+    "read_lock",
     "record_image",
     "runtime_dirs",
     "runtime_tag",
+    "status_dict",
+    "version_in_image",
 ]

@@ -1,0 +1,278 @@
+"""Agent images: build images/<agent>/Dockerfile on the shared intermediates, check the agent
+version inside the image against its pin, and record everything in images/lock.json.
+
+Layering: BASE_IMAGE -> cab/agent-base (Debian tools, user, proxy forwarder) -> cab/node-base
+(Node from the registry wheel) -> cab/agent-<name>. Builds use `--network host` (the only network
+a machine without bridges has); the resulting containers always run with `--network none`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from runner.catalog import AgentSpec, load_agents
+from runner.images._base import BASE_TAG, inspect_image
+
+INTERMEDIATES = ("agent-base", "node-base")
+LOCK_FILE = "lock.json"
+VERSION_TIMEOUT_S = 60
+
+
+class AgentImageError(Exception):
+    """An agent image could not be built or does not match its pin; str() says which and why."""
+
+
+@dataclass(frozen=True)
+class BuiltAgentImage:
+    agent: str
+    tag: str
+    image_id: str
+    version: str
+    base_image: str
+    size_bytes: int
+    build_seconds: float
+
+
+@dataclass(frozen=True)
+class ImageStatus:
+    agent: str
+    pinned_version: str
+    tag: str
+    locked_id: str | None  # None: never built into the lock
+    local_id: str | None  # None: not on this machine
+    locked_version: str | None
+    size_bytes: int | None
+
+    @property
+    def matches_lock(self) -> bool:
+        return (
+            self.local_id is not None
+            and self.local_id == self.locked_id
+            and self.locked_version == self.pinned_version
+        )
+
+
+def agent_tag(spec: AgentSpec) -> str:
+    return f"cab/agent-{spec.name}:{spec.package.version}"
+
+
+def read_lock(images_dir: Path) -> dict[str, Any]:
+    path = images_dir / LOCK_FILE
+    lock: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    lock.setdefault("images", {})
+    return lock
+
+
+def write_lock(images_dir: Path, lock: dict[str, Any]) -> None:
+    path = images_dir / LOCK_FILE
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(lock, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+def default_base_image(images_dir: Path) -> str:
+    """The offline base when this machine has it (no registry to pull from), else the
+    digest-pinned public image from the lock."""
+    if inspect_image(BASE_TAG) is not None:
+        return BASE_TAG
+    return str(read_lock(images_dir)["base"]["public"])
+
+
+def _context(images_dir: Path, folder: str, ca_bundle: Path | None, tmp: Path) -> Path:
+    """A build context holding common/, the image's folder and ca/ (the host bundle or nothing).
+    copy2 keeps mtimes; the build cache keys on content either way."""
+    ctx = tmp / folder
+    shutil.copytree(images_dir / "common", ctx / "common")
+    shutil.copytree(images_dir / folder, ctx / folder)
+    (ctx / "ca").mkdir()
+    if ca_bundle is not None:
+        shutil.copy2(ca_bundle, ctx / "ca" / "host-ca.crt")
+    return ctx
+
+
+def _docker_build(
+    ctx: Path,
+    folder: str,
+    tag: str,
+    build_args: dict[str, str],
+    *,
+    no_cache: bool,
+    log: Callable[[str], None],
+) -> str:
+    argv = [
+        "docker",
+        "build",
+        "--network",
+        "host",
+        "-t",
+        tag,
+        "-f",
+        str(ctx / folder / "Dockerfile"),
+    ]
+    if no_cache:
+        argv.append("--no-cache")
+    for key, value in build_args.items():
+        argv += ["--build-arg", f"{key}={value}"]
+    argv.append(str(ctx))
+    proc = subprocess.run(argv, capture_output=True, text=True, check=False)
+    for line in proc.stdout.splitlines():
+        if line.startswith("Step "):
+            log(f"[{folder}] {line}")
+    if proc.returncode != 0:
+        tail = (proc.stdout + proc.stderr).strip().splitlines()[-4:]
+        raise AgentImageError(f"{folder}: docker build failed: {' | '.join(tail)}")
+    image = inspect_image(tag)
+    if image is None:
+        raise AgentImageError(f"{folder}: docker build succeeded but {tag} does not exist")
+    return image.image_id
+
+
+def version_in_image(spec: AgentSpec, image: str) -> str:
+    """Run the spec's version_command in the image, with no network, and extract the version."""
+    argv = ["docker", "run", "--rm", "--network", "none", image, *spec.version_command]
+    try:
+        proc = subprocess.run(
+            argv, capture_output=True, text=True, timeout=VERSION_TIMEOUT_S, check=False
+        )
+    except subprocess.TimeoutExpired:
+        raise AgentImageError(
+            f"{spec.name}: {' '.join(spec.version_command)} did not answer in {VERSION_TIMEOUT_S}s"
+        ) from None
+    out = proc.stdout + "\n" + proc.stderr
+    m = re.search(spec.version_pattern, out)
+    if proc.returncode != 0 or m is None:
+        raise AgentImageError(
+            f"{spec.name}: cannot read a version from {' '.join(spec.version_command)} "
+            f"(exit {proc.returncode}): {out.strip()[:200]!r}"
+        )
+    return m.group(1)
+
+
+def build_agent_images(
+    root: Path,
+    agents: Sequence[str] = (),
+    *,
+    base_image: str | None = None,
+    ca_bundle: Path | None = None,
+    no_cache: bool = False,
+    progress: Callable[[str], None] = lambda _msg: None,
+) -> list[BuiltAgentImage]:
+    """Build the intermediates and the named agents (all when none are named), check each
+    agent's version inside its image, and record them in images/lock.json."""
+    images_dir = root / "images"
+    specs = load_agents(root)
+    unknown = sorted(set(agents) - set(specs))
+    if unknown:
+        raise AgentImageError(f"unknown agent {unknown[0]!r} (known: {', '.join(sorted(specs))})")
+    if ca_bundle is not None and not ca_bundle.is_file():
+        raise AgentImageError(f"--ca-bundle: {ca_bundle} is not a file")
+    chosen = [specs[name] for name in (agents or sorted(specs))]
+    base = base_image or default_base_image(images_dir)
+    base_info = inspect_image(base)
+    if base_info is None and base == BASE_TAG:
+        raise AgentImageError(f"{BASE_TAG} is missing: run `cab images base` first")
+    # A tag can move; the lock names the exact base by id when it is local.
+    base_ref = f"{base}@{base_info.image_id}" if base_info and "@" not in base else base
+
+    built: list[BuiltAgentImage] = []
+    with tempfile.TemporaryDirectory(prefix="cab-build-") as tmp_name:
+        tmp = Path(tmp_name)
+        parents: dict[str, str] = {}
+        parent_arg = {"agent-base": ("BASE_IMAGE", base), "node-base": ("AGENT_BASE", "")}
+        needed = {s.image_base.value for s in chosen}
+        for folder in INTERMEDIATES:
+            if folder == "agent-base" or folder in needed:
+                key, value = parent_arg[folder]
+                value = value or parents["agent-base"]
+                progress(f"[{folder}] building FROM {value}")
+                ctx = _context(images_dir, folder, ca_bundle, tmp)
+                parents[folder] = _docker_build(
+                    ctx,
+                    folder,
+                    f"cab/{folder}:latest",
+                    {key: value},
+                    no_cache=no_cache,
+                    log=progress,
+                )
+        for spec in chosen:
+            tag = agent_tag(spec)
+            progress(f"[{spec.name}] building {tag}")
+            started = time.monotonic()
+            ctx = _context(images_dir, spec.name, None, tmp)
+            image_id = _docker_build(
+                ctx,
+                spec.name,
+                tag,
+                {
+                    "AGENT_BASE": parents[spec.image_base.value],
+                    "AGENT_VERSION": spec.package.version,
+                },
+                no_cache=no_cache,
+                log=progress,
+            )
+            seconds = time.monotonic() - started
+            found = version_in_image(spec, image_id)
+            if found != spec.package.version:
+                raise AgentImageError(
+                    f"{spec.name}: the image reports version {found}, "
+                    f"agent.toml pins {spec.package.version}"
+                )
+            info = inspect_image(image_id)
+            built.append(
+                BuiltAgentImage(
+                    agent=spec.name,
+                    tag=tag,
+                    image_id=image_id,
+                    version=found,
+                    base_image=base_ref,
+                    size_bytes=info.size_bytes if info else 0,
+                    build_seconds=round(seconds, 1),
+                )
+            )
+            progress(f"[{spec.name}] {found} {image_id[:19]} in {seconds:.0f}s")
+            # Record as we go: an interrupted `build` of ten images keeps what it finished.
+            lock = read_lock(images_dir)
+            lock["images"][spec.name] = {
+                "tag": tag,
+                "image_id": image_id,
+                "version": found,
+                "package": f"{spec.package.registry.value}:{spec.package.name}",
+                "base_image": base_ref,
+            }
+            write_lock(images_dir, lock)
+    return built
+
+
+def list_agent_images(root: Path) -> list[ImageStatus]:
+    images_dir = root / "images"
+    lock = read_lock(images_dir)["images"]
+    out = []
+    for name, spec in sorted(load_agents(root).items()):
+        entry = lock.get(name) or {}
+        tag = agent_tag(spec)
+        local = inspect_image(tag)
+        out.append(
+            ImageStatus(
+                agent=name,
+                pinned_version=spec.package.version,
+                tag=tag,
+                locked_id=entry.get("image_id"),
+                local_id=local.image_id if local else None,
+                locked_version=entry.get("version"),
+                size_bytes=local.size_bytes if local else None,
+            )
+        )
+    return out
+
+
+def status_dict(status: ImageStatus) -> dict[str, Any]:
+    return {**asdict(status), "matches_lock": status.matches_lock}
