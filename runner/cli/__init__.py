@@ -10,6 +10,7 @@ from runner import __version__
 from runner.catalog import find_root
 from runner.cli._board import board
 from runner.cli._catalog import catalog
+from runner.cli._cell import cell
 from runner.cli._common import Ctx
 from runner.cli._doctor import doctor
 from runner.cli._images import images
@@ -41,5 +42,18 @@ def main(ctx: click.Context, root: Path | None) -> None:
     ctx.obj = Ctx(root=(root.resolve() if root else find_root()))
 
 
-for command in (catalog, schema, doctor, images, tasks, proxy, oracle, keys, receipts, plan, board):
+for command in (
+    catalog,
+    schema,
+    doctor,
+    images,
+    tasks,
+    proxy,
+    oracle,
+    keys,
+    receipts,
+    plan,
+    cell,
+    board,
+):
     main.add_command(command)

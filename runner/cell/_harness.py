@@ -1,0 +1,203 @@
+"""What a shard of cells shares: one proxy (and, for calibration models, one oracle server), the
+resolved images, the runner's signing key, and a resumable output folder."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from runner.catalog import Catalog
+from runner.cell._lifecycle import (
+    CellContext,
+    CellError,
+    CellResult,
+    ResolvedImage,
+    hostname_runner_id,
+    run_cell,
+)
+from runner.images import inspect_image, read_lock, runtime_tag
+from runner.plan import CALIBRATION_MODELS
+from runner.receipts import (
+    RECEIPT_NAMESPACE,
+    CellId,
+    Ed25519Signer,
+    TrustStore,
+    generate_keypair,
+    parse_allowed_signers,
+    public_key_line,
+    verify_receipts,
+)
+from runner.sandbox import Limits, reap_stale
+
+DEFAULT_KEY = Path(".cab/keys/runner_ed25519")
+
+
+@dataclass(frozen=True)
+class RunnerKey:
+    signer: Ed25519Signer
+    runner_id: str
+    allowed_signers_line: str
+
+    def trust_store(self) -> TrustStore:
+        return TrustStore(signers=tuple(parse_allowed_signers(self.allowed_signers_line)))
+
+
+def load_or_create_key(path: Path, runner_id: str | None = None) -> RunnerKey:
+    """The runner's Ed25519 key; a local key is generated on first use (never overwritten)."""
+    if not path.exists():
+        generate_keypair(path, comment="codingagentbench runner")
+    signer = Ed25519Signer.from_file(path)
+    rid = runner_id or hostname_runner_id()
+    line = f'{rid} namespaces="{RECEIPT_NAMESPACE}" {public_key_line(signer.key.public_key())}\n'
+    return RunnerKey(signer, rid, line)
+
+
+def resolve_agent_image(root: Path) -> Callable[[str], ResolvedImage]:
+    """Agent images as recorded in images/lock.json, checked against what this engine has."""
+    lock = read_lock(root / "images")["images"]
+
+    def resolve(agent: str) -> ResolvedImage:
+        entry = lock.get(agent)
+        if entry is None:
+            raise CellError(f"agent {agent!r} is not in images/lock.json: run `cab images build`")
+        local = inspect_image(entry["tag"])
+        if local is None:
+            raise CellError(
+                f"image {entry['tag']} is not built here: run `cab images build {agent}`"
+            )
+        return ResolvedImage(entry["tag"], local.image_id, entry["version"])
+
+    return resolve
+
+
+def resolve_runtime_image(root: Path) -> Callable[[str], str]:
+    def resolve(name: str) -> str:
+        tag = runtime_tag(root, name)
+        if inspect_image(tag) is None:
+            raise CellError(
+                f"runtime image {tag} is not built: run `cab images build-runtime {name}`"
+            )
+        return tag
+
+    return resolve
+
+
+def completed_cells(out_dir: Path, trust: TrustStore) -> set[CellId]:
+    """Cells in `out_dir` whose receipt verifies: a resumed run skips them."""
+    if not out_dir.is_dir():
+        return set()
+    envelopes = [p for p in out_dir.glob("*/*.dsse.json")]
+    if not envelopes:
+        return set()
+    return {
+        v.receipt.cell for v in verify_receipts(envelopes, trust) if v.ok and v.receipt is not None
+    }
+
+
+@contextmanager
+def shard_context(
+    catalog: Catalog,
+    out_dir: Path,
+    key: RunnerKey,
+    *,
+    models: Sequence[str],
+    flaky_rate: float = 0.3,
+    slow_latency_s: float = 2.0,
+    limits: Limits | None = None,
+    progress: Callable[[str], None] = lambda _m: None,
+) -> Iterator[CellContext]:
+    """Start the oracle (when calibration models are wanted) and one proxy, for all cells."""
+    from runner.oracle import OracleServer, OracleSettings, load_oracle_tasks
+    from runner.proxy import ProxyServer
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / ".work").mkdir(exist_ok=True)
+    reaped = reap_stale()
+    if reaped:
+        progress(f"removed {reaped} container(s) left by an interrupted run")
+    with ExitStack() as stack:
+        oracle_url = None
+        if any(m in CALIBRATION_MODELS for m in models):
+            settings = OracleSettings(
+                tasks=load_oracle_tasks(catalog.root),
+                flaky_rate=flaky_rate,
+                slow_latency_s=slow_latency_s,
+                stall_s=10.0,
+            )
+            oracle = OracleServer(settings).start()
+            stack.callback(oracle.stop)
+            oracle_url = oracle.url
+            progress(f"oracle serving calibration models at {oracle.url}")
+        progress("starting the LiteLLM proxy")
+        proxy = ProxyServer(
+            catalog.models, usage_dir=out_dir / ".usage", oracle_url=oracle_url,
+            models=list(models),
+        )  # fmt: skip
+        stack.enter_context(proxy)
+        proxy.socket_path.chmod(0o666)  # the agent's uid inside the container must connect
+        progress(f"proxy ready in {proxy.startup_s:.1f}s at {proxy.url}")
+        yield CellContext(
+            catalog=catalog,
+            proxy=proxy,
+            agent_image=resolve_agent_image(catalog.root),
+            runtime_image=resolve_runtime_image(catalog.root),
+            signer=key.signer,
+            runner_id=key.runner_id,
+            out_dir=out_dir,
+            limits=limits or Limits(cpus=1.0, memory_mb=4096, pids=1024),
+            progress=progress,
+        )
+
+
+def write_trust(out_dir: Path, key: RunnerKey) -> Path:
+    """An allowed_signers file that trusts this runner's key, for verifying local receipts."""
+    trust_dir = out_dir / "trust"
+    trust_dir.mkdir(parents=True, exist_ok=True)
+    path = trust_dir / "allowed_signers"
+    path.write_text(key.allowed_signers_line, encoding="utf-8")
+    return trust_dir
+
+
+def run_many(
+    cells: Sequence[CellId],
+    ctx: CellContext,
+    *,
+    concurrency: int = 1,
+    on_result: Callable[[CellResult | CellError, CellId], None] = lambda _r, _c: None,
+) -> list[CellResult]:
+    """Run cells with bounded concurrency. A cell that cannot produce a receipt is reported and
+    does not stop the others."""
+    results: list[CellResult] = []
+    lock = threading.Lock()
+    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+        futures = {pool.submit(run_cell, cell, ctx): cell for cell in cells}
+        for future in as_completed(futures):
+            cell = futures[future]
+            try:
+                result = future.result()
+            except CellError as exc:
+                on_result(exc, cell)
+                continue
+            with lock:
+                results.append(result)
+            on_result(result, cell)
+    return results
+
+
+def summary_json(results: Sequence[CellResult]) -> list[dict[str, object]]:
+    return [
+        {
+            "cell": r.cell.key,
+            "outcome": r.outcome.value,
+            "envelope": str(r.envelope),
+            "detail": r.detail,
+            "wall_s": round(r.wall_s, 2),
+            "agent_s": round(r.agent_s, 2),
+            "checks_s": round(r.checks_s, 2),
+        }
+        for r in sorted(results, key=lambda r: r.cell.key)
+    ]

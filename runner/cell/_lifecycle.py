@@ -1,0 +1,504 @@
+"""One cell, end to end (DESIGN.md section 4): resolve, workspace, agent phase, collect, checks,
+receipt. The receipt records exactly what ran; nothing in it is inferred from the agent's word
+when the harness can observe it instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from fnmatch import fnmatchcase
+from pathlib import Path
+from typing import Protocol
+
+import runner
+from runner.agents import AGENT_HOME, parse_transcript, read_transcript_files, render
+from runner.catalog import ApiRoute, Catalog, task_digest
+from runner.cell._workspace import Changes, WorkspaceError, collect_changes, make_workspace
+from runner.checks import CheckOutcome, ChecksInfraError, run_checks
+from runner.plan import CALIBRATION_MODELS
+from runner.receipts import (
+    Artifact,
+    Artifacts,
+    BlastRadius,
+    CellId,
+    CheckName,
+    CheckResult,
+    Outcome,
+    Receipt,
+    Signer,
+    Timings,
+    Usage,
+    sign_receipt,
+)
+from runner.receipts._models import AgentRef, ModelRef, RunnerRef, TaskRef
+from runner.sandbox import Limits, Mount, Sandbox, SandboxError, SandboxSpec, create_sandbox
+
+# Where the in-container forwarder listens (images/common/cab-entrypoint) and where the proxy's
+# unix socket is mounted.
+FORWARD_URL = "http://127.0.0.1:4000"
+SOCKET_IN_CONTAINER = "/run/cab/proxy.sock"
+WORKSPACE = "/workspace"
+# Paths an agent may write outside the workspace without it counting against blast radius:
+# its home (mounted), /tmp (tmpfs) and the forwarder's runtime files.
+_OWN_PATHS = (WORKSPACE, AGENT_HOME, "/tmp", "/run/cab", "/run", "/root")
+# Evidence of network attempts in the agent's output. The container has no route, so an attempt
+# can only show up as one of these errors; counted, not prevented (prevention is --network none).
+NETWORK_ERROR = re.compile(
+    r"Network is unreachable|ENETUNREACH|Could not resolve host|Temporary failure in name "
+    r"resolution|getaddrinfo (?:ENOTFOUND|EAI_AGAIN)|Name or service not known",
+    re.IGNORECASE,
+)
+# Artifacts never carry secrets: every occurrence of these values is replaced.
+REDACTED = "[REDACTED]"
+MAX_LOG_BYTES = 8 << 20
+
+
+class CellError(Exception):
+    """The cell could not produce a receipt at all (bad input, no image, unusable output dir)."""
+
+
+class InfraError(Exception):
+    """Infrastructure failed during the cell (Docker, proxy, checks container): not the agent."""
+
+
+class ModelAccess(Protocol):
+    """What the cell needs from the proxy (runner.proxy.ProxyServer satisfies it)."""
+
+    socket_path: Path
+    usage_dir: Path
+
+    def mint_key(self, cell_id: str, ttl_s: float = ...) -> str: ...
+
+
+@dataclass(frozen=True)
+class ResolvedImage:
+    tag: str
+    image_id: str
+    version: str
+
+
+@dataclass
+class CellContext:
+    """What the cells of one shard share: catalog, proxy, images, signer, output folder."""
+
+    catalog: Catalog
+    proxy: ModelAccess
+    agent_image: Callable[[str], ResolvedImage]
+    runtime_image: Callable[[str], str]
+    signer: Signer
+    runner_id: str
+    out_dir: Path
+    limits: Limits = field(default_factory=Limits)
+    max_infra_retries: int = 2
+    retry_backoff_s: float = 2.0
+    sandbox_factory: Callable[[SandboxSpec], Sandbox] = create_sandbox
+    progress: Callable[[str], None] = lambda _msg: None
+
+
+@dataclass(frozen=True)
+class CellResult:
+    cell: CellId
+    outcome: Outcome
+    envelope: Path
+    detail: str
+    wall_s: float
+    agent_s: float
+    checks_s: float
+
+
+@dataclass
+class _Attempt:
+    """What one try of the agent phase observed (kept whole for the receipt)."""
+
+    exit_code: int | None = None
+    timed_out: bool = False
+    stdout: bytes = b""
+    stderr: bytes = b""
+    transcript: dict[str, str] = field(default_factory=dict)
+    changes: Changes | None = None
+    outside: list[str] = field(default_factory=list)
+    leftovers: list[str] = field(default_factory=list)
+    agent_s: float = 0.0
+    collect_s: float = 0.0
+
+
+def model_route(catalog: Catalog, model: str) -> tuple[str, str]:
+    """(LiteLLM route, endpoint identity) a receipt records for `model`."""
+    if model in CALIBRATION_MODELS:
+        return f"openai/{model}", f"calibration:{model}"
+    spec = catalog.models.get(model)
+    endpoint = str(spec.serving.api_base) if spec.serving.api_base else spec.serving.route
+    return spec.serving.route, endpoint
+
+
+def agent_model_name(api: ApiRoute, model: str) -> str:
+    """The model name the agent asks the proxy for (Gemini CLI only knows Gemini names)."""
+    if api is ApiRoute.gemini:
+        from runner.proxy import gemini_alias
+
+        return gemini_alias(model)
+    return model
+
+
+def _redact(data: bytes, secrets: Sequence[str]) -> bytes:
+    for secret in secrets:
+        if secret:
+            data = data.replace(secret.encode(), REDACTED.encode())
+    return data
+
+
+def _write_artifact(folder: Path, rel: str, data: bytes) -> Artifact:
+    path = folder / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return Artifact(path=rel, digest="sha256:" + hashlib.sha256(data).hexdigest(), size=len(data))
+
+
+def _git_sha(root: Path) -> str | None:
+    proc = subprocess.run(
+        ["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, check=False
+    )
+    sha = proc.stdout.strip()
+    return sha if proc.returncode == 0 and re.fullmatch(r"[0-9a-f]{40}", sha) else None
+
+
+def _host() -> str:
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cpus, {mem:.0f} GiB"
+
+
+def _usage(ctx: CellContext, cell: CellId, agent_tokens: int | None) -> Usage:
+    from runner.proxy import read_usage
+
+    records = read_usage(ctx.proxy.usage_dir, cell.key)
+    ok = [r for r in records if r.get("status") == "success"]
+    costs: list[float] = [float(r["cost_usd"]) for r in ok if r.get("cost_usd") is not None]
+    return Usage(
+        requests=len(records),
+        failed_requests=len(records) - len(ok),
+        input_tokens=sum(int(r.get("input_tokens") or 0) for r in ok),
+        output_tokens=sum(int(r.get("output_tokens") or 0) for r in ok),
+        cached_tokens=sum(int(r.get("cached_tokens") or 0) for r in ok),
+        # A cost only when every successful request was priced (calibration models never are).
+        cost_usd=sum(costs) if ok and len(costs) == len(ok) else None,
+        agent_reported_tokens=agent_tokens,
+    )
+
+
+def _model_failed_for_infra(ctx: CellContext, cell: CellId) -> bool:
+    """The model side broke (5xx/429 after the agent's own retries), not the agent: the last
+    request failed with a server status and none succeeded after it."""
+    from runner.proxy import read_usage
+
+    records = read_usage(ctx.proxy.usage_dir, cell.key)
+    if not records:
+        return False
+    last = records[-1]
+    status = int(last.get("http_status") or 0)
+    return last.get("status") != "success" and (status >= 500 or status == 429)
+
+
+def _outside_workspace(changes: Sequence[str]) -> list[str]:
+    return sorted(
+        p for p in changes if not any(p == own or p.startswith(own + "/") for own in _OWN_PATHS)
+    )
+
+
+def _scope_violations(
+    paths: Sequence[str], allowed: Sequence[str], forbidden: Sequence[str]
+) -> list[str]:
+    return sorted(
+        p
+        for p in paths
+        if any(fnmatchcase(p, g) for g in forbidden) or not any(fnmatchcase(p, g) for g in allowed)
+    )
+
+
+def _agent_phase(
+    ctx: CellContext,
+    cell: CellId,
+    image: ResolvedImage,
+    key: str,
+    work: Path,
+    task_dir: Path,
+    time_limit_s: float,
+) -> _Attempt:
+    spec = ctx.catalog.agents[cell.agent]
+    ws_dir, home = work / "workspace", work / "home"
+    if ws_dir.exists():
+        shutil.rmtree(ws_dir)
+    if home.exists():
+        shutil.rmtree(home)
+    ws = make_workspace(task_dir / "repo", ws_dir, work / "harness.git")
+    home.mkdir(mode=0o777)
+    home.chmod(0o777)
+    prompt = (task_dir / "instruction.md").read_text(encoding="utf-8")
+    run = render(spec, agent_model_name(spec.api, cell.model), FORWARD_URL, key, WORKSPACE, prompt)
+    for inside, content in run.files.items():
+        if not inside.startswith(AGENT_HOME + "/"):
+            raise CellError(f"{cell.agent}: config file {inside} is outside the agent's home")
+        host_path = home / inside.removeprefix(AGENT_HOME + "/")
+        host_path.parent.mkdir(parents=True, exist_ok=True)
+        host_path.write_text(content, encoding="utf-8")
+    for p in (home, *home.rglob("*")):
+        p.chmod(0o777 if p.is_dir() else 0o666)
+    sandbox_spec = SandboxSpec(
+        image=image.tag,
+        mounts=[
+            Mount(ws_dir, WORKSPACE, read_only=False),
+            Mount(home, AGENT_HOME, read_only=False),
+            Mount(ctx.proxy.socket_path, SOCKET_IN_CONTAINER, read_only=False),
+        ],
+        env={"HOME": AGENT_HOME, **run.env},
+        workdir=WORKSPACE,
+        limits=ctx.limits,
+        read_only_root=spec.read_only_root,
+        labels={"dev.codingagentbench.cell": cell.key},
+    )
+    attempt = _Attempt()
+    sandbox = ctx.sandbox_factory(sandbox_spec)
+    try:
+        result = sandbox.exec(run.argv, timeout_s=time_limit_s)
+        attempt.exit_code, attempt.timed_out = result.exit_code, result.timed_out
+        attempt.stdout, attempt.stderr = result.stdout, result.stderr
+        attempt.agent_s = result.duration_s
+        started = time.monotonic()
+        attempt.leftovers = sandbox.processes()
+        attempt.outside = _outside_workspace([c.path for c in sandbox.diff()])
+    finally:
+        sandbox.stop()
+    attempt.transcript = read_transcript_files(spec, home)
+    attempt.changes = collect_changes(ws)
+    attempt.collect_s = time.monotonic() - started
+    return attempt
+
+
+def run_cell(cell: CellId, ctx: CellContext) -> CellResult:
+    """Run one cell and write its signed receipt; infra errors are retried with backoff and,
+    if they persist, recorded as the `infra_error` outcome (never as the agent's failure)."""
+    started_at = datetime.now(UTC)
+    t0 = time.monotonic()
+    catalog = ctx.catalog
+    if cell.agent not in catalog.agents:
+        raise CellError(f"unknown agent {cell.agent!r}")
+    if cell.task not in catalog.tasks:
+        raise CellError(f"unknown task {cell.task!r}")
+    if cell.model not in CALIBRATION_MODELS:
+        try:
+            catalog.models.get(cell.model)
+        except KeyError:
+            raise CellError(f"unknown model {cell.model!r}") from None
+    task_spec = catalog.tasks[cell.task]
+    task_dir = catalog.root / "tasks" / cell.task
+    image = ctx.agent_image(cell.agent)
+    runtime = ctx.runtime_image(task_spec.runtime_image)
+    digest = task_digest(task_dir, task_spec)
+    route, endpoint = model_route(catalog, cell.model)
+    resolve_s = time.monotonic() - t0
+
+    cell_dir = ctx.out_dir / cell.key
+    cell_dir.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f"cab-{cell.task}-", dir=ctx.out_dir / ".work"
+                                 if (ctx.out_dir / ".work").is_dir() else None))  # fmt: skip
+    secrets: list[str] = []
+    retries = 0
+    attempt = _Attempt()
+    checks: CheckOutcome | None = None
+    infra_detail = ""
+    workspace_s = checks_s = 0.0
+    try:
+        while True:
+            key = ctx.proxy.mint_key(cell.key, ttl_s=task_spec.time_limit_s + 600)
+            secrets.append(key)
+            infra_detail = ""
+            try:
+                ws_started = time.monotonic()
+                ctx.progress(f"{cell.key}: agent phase (limit {task_spec.time_limit_s}s)")
+                attempt = _agent_phase(
+                    ctx, cell, image, key, work, task_dir, task_spec.time_limit_s
+                )
+                workspace_s = time.monotonic() - ws_started - attempt.agent_s - attempt.collect_s
+                if _model_failed_for_infra(ctx, cell) and attempt.exit_code != 0:
+                    raise InfraError("the model endpoint kept failing (5xx/429 after retries)")
+                ctx.progress(f"{cell.key}: checks")
+                c_started = time.monotonic()
+                assert attempt.changes is not None
+                checks = run_checks(task_dir, task_spec, attempt.changes.patch, runtime)
+                checks_s = time.monotonic() - c_started
+                break
+            except (InfraError, SandboxError, ChecksInfraError, WorkspaceError) as exc:
+                infra_detail = f"{type(exc).__name__}: {exc}"
+                checks = None
+                if retries >= ctx.max_infra_retries:
+                    break
+                retries += 1
+                ctx.progress(f"{cell.key}: infra error, retry {retries}: {infra_detail[:120]}")
+                time.sleep(ctx.retry_backoff_s * 2 ** (retries - 1))
+                # A retry starts from a clean usage log so that metering covers one try only.
+                from runner.proxy import usage_file
+
+                usage_file(ctx.proxy.usage_dir, cell.key).unlink(missing_ok=True)
+        return _finish(
+            ctx, cell, cell_dir, attempt, checks, infra_detail, retries, secrets,
+            image=image, route=route, endpoint=endpoint, task_digest_=digest,
+            started_at=started_at, t0=t0,
+            phases=(resolve_s, max(workspace_s, 0.0), checks_s),
+        )  # fmt: skip
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _finish(
+    ctx: CellContext,
+    cell: CellId,
+    cell_dir: Path,
+    attempt: _Attempt,
+    checks: CheckOutcome | None,
+    infra_detail: str,
+    retries: int,
+    secrets: Sequence[str],
+    *,
+    image: ResolvedImage,
+    route: str,
+    endpoint: str,
+    task_digest_: str,
+    started_at: datetime,
+    t0: float,
+    phases: tuple[float, float, float],
+) -> CellResult:
+    catalog = ctx.catalog
+    spec = catalog.agents[cell.agent]
+    task_spec = catalog.tasks[cell.task]
+    stdout = attempt.stdout.decode("utf-8", errors="replace")
+    stderr = attempt.stderr.decode("utf-8", errors="replace")
+    report = parse_transcript(
+        spec, stdout, attempt.transcript, stderr=stderr, timed_out=attempt.timed_out
+    )
+    changes = attempt.changes
+    patch = changes.patch if changes else ""
+
+    # Outcome: the checks decide pass/fail; the agent's exit only explains a failure.
+    if checks is None:
+        outcome, detail = Outcome.infra_error, infra_detail or "no checks ran"
+    elif checks.passed:
+        outcome, detail = Outcome.passed, "runner, lint and diff checks pass"
+    elif attempt.timed_out:
+        outcome, detail = Outcome.agent_timeout, f"agent exceeded {task_spec.time_limit_s}s"
+    elif attempt.exit_code not in (0, None) or report.failure is not None:
+        why = report.failure.value if report.failure else f"exit code {attempt.exit_code}"
+        outcome, detail = Outcome.agent_error, f"agent failed ({why})"
+    else:
+        failing = [v for v in checks.verdicts if not v.passed]
+        outcome, detail = Outcome.failed, "; ".join(f"{v.name}: {v.summary}" for v in failing)
+
+    # Artifacts, content-addressed by digest in the receipt, secrets redacted.
+    arts: list[Artifact] = []
+    patch_art = _write_artifact(cell_dir, "patch.diff", _redact(patch.encode(), secrets))
+    log = (
+        f"$ exit={attempt.exit_code} timed_out={attempt.timed_out} "
+        f"duration={attempt.agent_s:.2f}s\n--- stdout ---\n".encode()
+        + attempt.stdout[-MAX_LOG_BYTES:]
+        + b"\n--- stderr ---\n"
+        + attempt.stderr[-MAX_LOG_BYTES:]
+    )
+    log_art = _write_artifact(cell_dir, "agent.log", _redact(log, secrets))
+    transcript_art = None
+    if attempt.transcript:
+        raw = json.dumps(attempt.transcript, sort_keys=True, indent=1).encode()
+        transcript_art = _write_artifact(cell_dir, "transcript.json", _redact(raw, secrets))
+    check_results: list[CheckResult] = []
+    if checks is not None:
+        for verdict in checks.verdicts:
+            name = CheckName(verdict.name)
+            log_bytes = checks.logs.get(verdict.name)
+            art = None
+            if log_bytes:
+                art = _write_artifact(cell_dir, f"checks/{verdict.name}.log",
+                                      _redact(log_bytes, secrets))  # fmt: skip
+                arts.append(art)
+            check_results.append(
+                CheckResult(
+                    name=name,
+                    passed=verdict.passed,
+                    summary=verdict.summary[:500],
+                    log_digest=art.digest if art else None,
+                    duration_s=round(checks.durations_s.get(verdict.name, 0.0), 3),
+                )
+            )
+        check_results.sort(key=lambda c: list(CheckName).index(c.name))
+
+    policy = task_spec.checks.diff
+    paths = changes.paths if changes else ()
+    output = stdout + stderr + "".join(attempt.transcript.values())
+    blast = BlastRadius(
+        files_changed=len(changes.modified) if changes else 0,
+        files_added=len(changes.added) if changes else 0,
+        files_deleted=len(changes.deleted) if changes else 0,
+        lines_added=changes.lines_added if changes else 0,
+        lines_deleted=changes.lines_deleted if changes else 0,
+        paths_outside_scope=_scope_violations(paths, policy.allowed_paths, policy.forbidden_paths),
+        writes_outside_workspace=attempt.outside,
+        network_attempts=len(NETWORK_ERROR.findall(output)),
+        leftover_processes=len(attempt.leftovers),
+    )
+    agent_tokens = report.usage.total_tokens if report.usage else None
+    resolve_s, workspace_s, checks_s = phases
+    total_s = time.monotonic() - t0
+    finished_at = datetime.now(UTC)
+    receipt = Receipt(
+        methodology_version=runner.METHODOLOGY_VERSION,
+        cell=cell,
+        agent=AgentRef(
+            name=cell.agent, version=image.version, image=image.tag, image_digest=image.image_id
+        ),
+        model=ModelRef(id=cell.model, route=route, endpoint=endpoint),
+        task=TaskRef(id=cell.task, digest=task_digest_),
+        runner=RunnerRef(
+            id=ctx.runner_id,
+            harness_version=runner.__version__,
+            harness_git_sha=_git_sha(catalog.root),
+            host=_host(),
+        ),
+        timings=Timings(
+            started_at=started_at,
+            finished_at=finished_at,
+            resolve_s=round(resolve_s, 3),
+            workspace_s=round(workspace_s, 3),
+            agent_s=round(attempt.agent_s, 3),
+            collect_s=round(attempt.collect_s, 3),
+            checks_s=round(checks_s, 3),
+            total_s=round(total_s, 3),
+        ),
+        usage=_usage(ctx, cell, agent_tokens),
+        checks=check_results,
+        outcome=outcome,
+        outcome_detail=detail[:500],
+        failure_class=report.failure.value if report.failure else None,
+        infra_retries=retries,
+        blast_radius=blast,
+        artifacts=Artifacts(
+            patch=patch_art, transcript=transcript_art, agent_log=log_art, check_logs=arts
+        ),
+    )
+    predicate = cell_dir / "receipt.json"
+    tmp = predicate.with_suffix(".tmp")
+    tmp.write_text(receipt.model_dump_json(indent=1), encoding="utf-8")
+    tmp.replace(predicate)
+    envelope = sign_receipt(predicate, ctx.signer)
+    return CellResult(cell, outcome, envelope, detail, total_s, attempt.agent_s, checks_s)
+
+
+def hostname_runner_id() -> str:
+    return "local-" + re.sub(r"[^a-z0-9-]+", "-", socket.gethostname().lower()).strip("-")

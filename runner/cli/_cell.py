@@ -1,0 +1,184 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TextIO
+
+import click
+
+from runner.catalog import load_catalog
+from runner.cell import (
+    DEFAULT_KEY,
+    CellError,
+    CellResult,
+    completed_cells,
+    load_or_create_key,
+    run_many,
+    shard_context,
+    summary_json,
+    write_trust,
+)
+from runner.cli._common import Ctx, InputError, catalog_errors, pass_ctx, print_json
+from runner.plan import PlanError, parse_cell_arg
+from runner.receipts import CellId
+
+_key_option = click.option(
+    "--key", "key_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help=f"OpenSSH Ed25519 private key that signs receipts (default: <root>/{DEFAULT_KEY}, "
+    "generated on first use).",
+)  # fmt: skip
+_runner_option = click.option(
+    "--runner-id", default=None,
+    help="Your principal in keys/allowed_signers (default: local-<hostname>).",
+)  # fmt: skip
+_out_option = click.option(
+    "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out/cells"), show_default=True,
+    help="Receipts folder: <out>/<cell>/ holds the receipt, its envelope and artifacts.",
+)  # fmt: skip
+_flaky_option = click.option(
+    "--flaky-rate", type=float, default=0.3, show_default=True,
+    help="Share of requests the `flaky` calibration model fails.",
+)  # fmt: skip
+
+
+@click.group()
+def cell() -> None:
+    """Run cells: the real agent in its pinned image, no network but the metered proxy."""
+
+
+def _run(
+    ctx: Ctx, cells: list[CellId], out_dir: Path, key_path: Path | None, runner_id: str | None,
+    concurrency: int, flaky_rate: float, resume: bool, as_json: bool,
+) -> list[CellResult]:  # fmt: skip
+    with catalog_errors():
+        catalog = load_catalog(ctx.root)
+    key = load_or_create_key(key_path or ctx.root / DEFAULT_KEY, runner_id)
+    trust_dir = write_trust(out_dir, key)
+    if resume:
+        done = completed_cells(out_dir, key.trust_store())
+        skipped = [c for c in cells if c in done]
+        cells = [c for c in cells if c not in done]
+        if skipped:
+            click.echo(f"[cell] {len(skipped)} cell(s) already have a valid receipt: skipped",
+                       err=True)  # fmt: skip
+
+    def progress(msg: str) -> None:
+        click.echo(f"[cell] {msg}", err=True)
+
+    def report(result: CellResult | CellError, cell_id: CellId) -> None:
+        if isinstance(result, CellError):
+            click.echo(f"ERROR {cell_id.key}: {result}", err=True)
+        elif not as_json:
+            click.echo(f"{result.outcome.value:<13} {result.cell.key}  {result.wall_s:6.1f}s  "
+                       f"{result.envelope}")  # fmt: skip
+
+    models = sorted({c.model for c in cells})
+    results: list[CellResult] = []
+    if cells:
+        try:
+            with shard_context(catalog, out_dir, key, models=models, flaky_rate=flaky_rate,
+                               progress=progress) as cell_ctx:  # fmt: skip
+                results = run_many(cells, cell_ctx, concurrency=concurrency, on_result=report)
+        except CellError as exc:
+            raise click.ClickException(str(exc)) from None
+    if as_json:
+        print_json({"results": summary_json(results), "trust_dir": str(trust_dir)})
+    else:
+        click.echo(f"[cell] verify with: cab receipts verify {out_dir} --trust-dir {trust_dir}",
+                   err=True)  # fmt: skip
+    return results
+
+
+@cell.command("run")
+@click.option("--agent", required=True, help="Agent name (cab catalog agents).")
+@click.option(
+    "--model",
+    required=True,
+    help="Model id, or a calibration model: oracle, null, vandal, flaky, slow.",
+)
+@click.option("--task", required=True, help="Task id (cab catalog tasks).")
+@click.option("--attempt", type=int, default=1, show_default=True)
+@_out_option
+@_key_option
+@_runner_option
+@_flaky_option
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable result.")
+@pass_ctx
+def cell_run(
+    ctx: Ctx, agent: str, model: str, task: str, attempt: int, out_dir: Path,
+    key_path: Path | None, runner_id: str | None, flaky_rate: float, as_json: bool,
+) -> None:  # fmt: skip
+    """Run one cell and write its signed receipt.
+
+    Starts what it needs (the oracle for calibration models, one LiteLLM proxy). Exits 0 when the
+    cell produced a receipt, whatever the outcome; non-zero when it could not.
+    """
+    try:
+        cell_id = CellId(agent=agent, model=model, task=task, attempt=attempt)
+    except ValueError as exc:
+        raise InputError(f"bad cell: {exc}") from None
+    results = _run(ctx, [cell_id], out_dir, key_path, runner_id, 1, flaky_rate, False, as_json)
+    if not results:
+        raise SystemExit(1)
+
+
+@cell.command("run-many")
+@click.argument("cells", nargs=-1)
+@click.option(
+    "--cells-file",
+    type=click.File("r"),
+    default=None,
+    help="File with one agent:model:task:attempt per line, or the JSON of one shard "
+    'of `cab plan --json` ({"cells": [...]}).',
+)
+@click.option(
+    "--concurrency",
+    "-j",
+    type=int,
+    default=1,
+    show_default=True,
+    help="Cells run at once (they share one proxy).",
+)
+@click.option(
+    "--no-resume", is_flag=True, help="Run cells again even when they already have a valid receipt."
+)
+@_out_option
+@_key_option
+@_runner_option
+@_flaky_option
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable results.")
+@pass_ctx
+def cell_run_many(
+    ctx: Ctx, cells: tuple[str, ...], cells_file: TextIO | None, concurrency: int,
+    no_resume: bool, out_dir: Path, key_path: Path | None, runner_id: str | None,
+    flaky_rate: float, as_json: bool,
+) -> None:  # fmt: skip
+    """Run a list of cells (agent:model:task:attempt) sharing one proxy; resumable.
+
+    Cells that already have a valid receipt in --out are skipped. Exits 1 when any cell could
+    not produce a receipt.
+    """
+    import json as _json
+
+    texts = list(cells)
+    if cells_file is not None:
+        raw = cells_file.read()
+        if raw.lstrip().startswith("{"):
+            texts += list(_json.loads(raw)["cells"])
+        else:
+            texts += [line.strip() for line in raw.splitlines() if line.strip()]
+    if not texts:
+        raise InputError("no cells given (arguments or --cells-file)")
+    try:
+        wanted = list(dict.fromkeys(parse_cell_arg(t) for t in texts))
+    except PlanError as exc:
+        raise InputError(str(exc)) from None
+    results = _run(ctx, wanted, out_dir, key_path, runner_id, concurrency, flaky_rate,
+                   not no_resume, as_json)  # fmt: skip
+    done = completed_cells(out_dir, load_or_create_key(key_path or ctx.root / DEFAULT_KEY,
+                                                       runner_id).trust_store())  # fmt: skip
+    missing = [c for c in wanted if c not in done]
+    if missing:
+        click.echo(f"[cell] {len(missing)} cell(s) without a valid receipt", err=True)
+        raise SystemExit(1)
+    del results
