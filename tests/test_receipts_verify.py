@@ -371,3 +371,18 @@ def test_cli_signs_with_a_passphrase_protected_key(tmp_path: Path) -> None:
     )
     assert ok.exit_code == 0, ok.output
     assert Path(ok.output.split()[-1]).is_file()
+
+
+def test_workers_give_the_same_verdicts(tmp_path: Path, alice: Ed25519PrivateKey) -> None:
+    envs = [signed_receipt(tmp_path / f"c{i}", alice, task=f"t{i % 9}") for i in range(12)]
+    (envs[3].parent / "agent.log").write_text("changed")  # one artifact failure
+    store = trust_store(trust_line(alice))
+    one = verify_receipts([tmp_path], store, schema_path=SCHEMA)
+    two = verify_receipts([tmp_path], store, schema_path=SCHEMA, workers=2)
+    assert [v.to_json() for v in one] == [v.to_json() for v in two]
+    assert [v.receipt for v in one] == [v.receipt for v in two]
+    assert {v.code for v in two} == {"ok", "artifact", "duplicate-cell"}
+    cli = CliRunner().invoke(
+        main, ["receipts", "verify", str(tmp_path), "--workers", "2", "--trust-dir", str(tmp_path)]
+    )
+    assert cli.exit_code == 1 and len(cli.output.splitlines()) == 13

@@ -33,6 +33,8 @@ from runner.receipts import (
 )
 
 PASSPHRASE_ENV = "CAB_KEY_PASSPHRASE"
+# Below this many receipts, forking workers costs more than it saves (bench/bench_verify.py).
+AUTO_WORKERS_FROM = 1000
 
 
 @click.group()
@@ -111,6 +113,12 @@ def receipts_sign(
 @click.option(
     "--check-tasks", is_flag=True, help="Also match each task digest against tasks/ in the root."
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes to verify in (default: one per core from 1,000 receipts, else 1).",
+)
 @json_option
 @pass_ctx
 def receipts_verify(
@@ -119,6 +127,7 @@ def receipts_verify(
     trust_dir: Path | None,
     schema_path: Path | None,
     check_tasks: bool,
+    workers: int | None,
     as_json: bool,
 ) -> None:
     """Verify receipts (files, or folders searched for *.dsse.json / *.sigstore.json) offline.
@@ -140,12 +149,17 @@ def receipts_verify(
                 tid: task_digest(ctx.root / "tasks" / tid, spec)
                 for tid, spec in load_tasks(ctx.root).items()
             }
-    if not find_receipts(paths):
+    found = find_receipts(paths)
+    if workers is None:
+        workers = (os.cpu_count() or 1) if len(found) >= AUTO_WORKERS_FROM else 1
+    if not found:
         raise InputError(
             f"no receipts (*.dsse.json, *.sigstore.json) under {', '.join(map(str, paths))}"
         )
     try:
-        verdicts = verify_receipts(paths, trust, schema_path=schema_path, task_digests=digests)
+        verdicts = verify_receipts(
+            paths, trust, schema_path=schema_path, task_digests=digests, workers=workers
+        )
     except (OSError, StrictJsonError, SchemaError) as exc:
         reason = str(exc).splitlines()[0]
         raise InputError(f"{schema_path}: unusable schema: {reason}") from None
