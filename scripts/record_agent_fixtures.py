@@ -16,11 +16,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-from runner.agents import AGENT_HOME, probe_unreachable
-from runner.catalog import load_agents
-from runner.images import read_lock
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from runner.agents import AGENT_HOME, probe_unreachable  # noqa: E402
+from runner.catalog import load_agents  # noqa: E402
+from runner.images import read_lock  # noqa: E402
 
 
 def record(name: str, timeout_s: float) -> Path:
