@@ -93,7 +93,7 @@ def sweep(
         task_id = bar.add_task("planning", total=None, tally="")
 
         def log(msg: str) -> None:
-            bar.console.print(f"[sweep] {msg}", highlight=False)
+            bar.console.print(f"[sweep] {msg}", highlight=False, markup=False)
 
         def on_plan(plan: Plan, skipped: int) -> None:
             log(f"{len(plan.cells)} cells to run in {len(plan.shards)} shards "
