@@ -6,7 +6,7 @@ import click
 
 from runner.catalog import load_catalog
 from runner.cli._common import Ctx, InputError, catalog_errors, pass_ctx, print_json
-from runner.plan import GITHUB_MATRIX_LIMIT, PlanError, expand, make_plan
+from runner.plan import GITHUB_MATRIX_LIMIT, PlanError, expand_matrix, make_plan
 from runner.receipts import TrustStoreError, load_trust_store
 from runner.sweep import receipt_state
 
@@ -18,7 +18,11 @@ def _split(values: tuple[str, ...]) -> list[str] | None:
 
 @click.command()
 @click.option("--agents", multiple=True, help="Agent names or globs (comma-separated or repeated).")
-@click.option("--models", multiple=True, help="Model ids or globs; default: the current sweep.")
+@click.option(
+    "--models",
+    multiple=True,
+    help="Model ids or globs, calibration models included; default: the current sweep.",
+)
 @click.option("--tasks", multiple=True, help="Task ids or globs; default: all.")
 @click.option("--attempts", type=int, default=1, show_default=True, help="Attempts per cell.")
 @click.option(
@@ -77,7 +81,7 @@ def plan(
     with catalog_errors():
         catalog = load_catalog(ctx.root)
     try:
-        cells = expand(
+        cells = expand_matrix(
             catalog,
             agents=_split(agents),
             models=_split(models),

@@ -10,7 +10,7 @@ from runner.catalog import load_catalog
 from runner.cell import DEFAULT_KEY, CellError, CellResult, load_or_create_key
 from runner.cli._common import Ctx, InputError, catalog_errors, pass_ctx, print_json
 from runner.cli._plan import _split
-from runner.plan import Plan, PlanError
+from runner.plan import Plan, PlanError, expand_matrix
 from runner.receipts import CellId
 from runner.sweep import (
     DEFAULT_AGENTS,
@@ -19,7 +19,6 @@ from runner.sweep import (
     DEFAULT_TASKS,
     SweepError,
     run_sweep,
-    sweep_cells,
 )
 
 
@@ -73,10 +72,10 @@ def sweep(
     with catalog_errors():
         catalog = load_catalog(ctx.root)
     try:
-        cells = sweep_cells(
+        cells = expand_matrix(
             catalog,
             agents=_split(agents) or list(DEFAULT_AGENTS),
-            models=_split(models),
+            models=_split(models) or list(DEFAULT_MODELS),
             tasks=_split(tasks) or list(DEFAULT_TASKS),
             attempts=attempts,
         )

@@ -12,7 +12,6 @@ from runner.sweep._sweep import (
     build_site,
     merge_artifacts,
     run_sweep,
-    sweep_cells,
 )
 
 __all__ = [
@@ -28,5 +27,4 @@ __all__ = [
     "merge_artifacts",
     "receipt_state",
     "run_sweep",
-    "sweep_cells",
 ]

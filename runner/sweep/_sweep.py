@@ -26,7 +26,7 @@ from runner.board import (
 from runner.board._inputs import receipts_verifier
 from runner.catalog import Catalog, CatalogError, load_agents
 from runner.cell import CellError, CellResult, RunnerKey, run_many, shard_context, write_trust
-from runner.plan import CALIBRATION_MODELS, Plan, PlanError, expand, make_plan
+from runner.plan import Plan, PlanError, make_plan
 from runner.receipts import CellId, load_trust_store, verify_receipts
 from runner.sweep._state import receipt_state
 
@@ -57,32 +57,6 @@ class SweepResult:
     @property
     def index(self) -> Path:
         return self.board_dir / "index.html"
-
-
-def sweep_cells(
-    catalog: Catalog,
-    *,
-    agents: Sequence[str] | None,
-    models: Sequence[str] | None,
-    tasks: Sequence[str] | None,
-    attempts: int,
-) -> list[CellId]:
-    """Calibration models (served by the oracle) and host models may be mixed in --models."""
-    wanted = list(models or DEFAULT_MODELS)
-    calibration = [m for m in wanted if m in CALIBRATION_MODELS]
-    host = [m for m in wanted if m not in CALIBRATION_MODELS]
-    cells: list[CellId] = []
-    for chosen, is_calibration in ((calibration, True), (host, False)):
-        if chosen:
-            cells += expand(
-                catalog,
-                agents=agents,
-                models=chosen,
-                tasks=tasks,
-                attempts=attempts,
-                calibration=is_calibration,
-            )
-    return cells
 
 
 def merge_artifacts(artifacts_dir: Path, merged: Path) -> int:
