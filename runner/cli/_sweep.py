@@ -69,6 +69,7 @@ def sweep(
     OUT/artifacts/receipts-<shard>/, are merged into OUT/receipts/, verified, and built into
     OUT/site/. Resumable: cells that already have a valid receipt are not run again.
     """
+    out_dir = out_dir.resolve()  # the cell runner's workspaces need an absolute path
     with catalog_errors():
         catalog = load_catalog(ctx.root)
     try:
