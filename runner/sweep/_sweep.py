@@ -81,7 +81,10 @@ def build_site(
 ) -> tuple[int, int, list[str]]:
     """The merge job's board step (what `cab board build --skip-invalid` does): returns the
     board's cell and receipt counts and the rejected receipts."""
-    paths = expand_receipt_paths([receipts_dir])
+    try:
+        paths = expand_receipt_paths([receipts_dir])
+    except BoardError as exc:
+        raise SweepError(str(exc)) from None
     if not paths:
         raise SweepError(f"no receipts in {receipts_dir}: nothing to build a board from")
     verifier = receipts_verifier(trust_dir, catalog.root / "schemas" / "receipt.schema.json")
