@@ -344,3 +344,25 @@ def test_rescore_accepts_real_receipts_and_catches_an_edited_verdict(
     verdict = json.loads(edited.stdout)["receipts"][0]
     assert verdict["code"] == "rescore-differs"
     assert "runner: recorded fail, re-run pass" in verdict["reason"]
+
+
+@pytest.mark.docker
+def test_cab_sweep_builds_a_board_and_resumes(tmp_path: Path, docker_engine: None) -> None:
+    argv = [sys.executable, "-m", "runner", "sweep", "--agents", "codex", "--models",
+            "oracle", "--tasks", "py-cron-steps", "--max-jobs", "1", "--out", "rel/out",
+            "--json"]  # fmt: skip
+    # A relative --out from another folder: the sweep must resolve it for the cell runner.
+    env = {**os.environ, "CAB_ROOT": str(ROOT), "PYTHONPATH": str(ROOT)}
+    first = subprocess.run(argv, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+    assert first.returncode == 0, first.stderr
+    summary = json.loads(first.stdout)
+    assert (summary["ran"], summary["already_done"], summary["receipts"]) == (1, 0, 1)
+    index = Path(summary["board"])
+    assert index == tmp_path / "rel/out/site/index.html" and index.is_file()
+    assert (tmp_path / "rel/out/artifacts/receipts-shard-000").is_dir()
+    board = json.loads((index.parent / "board.json").read_text())
+    assert [c["model"] for c in board["cells"]] == ["oracle"]
+
+    again = subprocess.run(argv, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0, again.stderr
+    assert (json.loads(again.stdout)["ran"], json.loads(again.stdout)["already_done"]) == (0, 1)
