@@ -148,3 +148,23 @@ def test_sweep_rejects_unknown_agents_before_running_anything(tmp_path: Path) ->
 
 def test_cell_ids_round_trip() -> None:
     assert CellId(agent="a", model="m", task="t", attempt=1).key == "a__m__t__a1"
+
+
+def test_missing_images_names_the_commands_to_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    import runner.sweep._sweep as sweep_mod
+
+    catalog = load_catalog(ROOT)
+    cells = [
+        CellId(agent="codex", model="oracle", task="js-csv-quoted-fields", attempt=1),
+        CellId(agent="aider", model="null", task="sh-cfgcheck-set-e", attempt=1),
+    ]
+    present = {"cab/agent-codex"}  # only codex is built; no runtime image is
+    monkeypatch.setattr(
+        sweep_mod, "inspect_image", lambda tag: object() if tag.split(":")[0] in present else None
+    )
+    assert sweep_mod.missing_images(catalog, cells) == [
+        "cab images build aider",
+        "cab images build-runtime runtime-node runtime-python",
+    ]
+    present |= {"cab/agent-aider", "cab/runtime-node", "cab/runtime-python"}
+    assert sweep_mod.missing_images(catalog, cells) == []

@@ -18,6 +18,7 @@ from runner.sweep import (
     DEFAULT_MODELS,
     DEFAULT_TASKS,
     SweepError,
+    missing_images,
     run_sweep,
 )
 
@@ -82,6 +83,11 @@ def sweep(
         )
     except PlanError as exc:
         raise InputError(str(exc)) from None
+    todo = missing_images(catalog, cells)
+    if todo:
+        raise click.ClickException(
+            f"images this sweep needs are not built here: run {' && '.join(todo)}"
+        )
     key = load_or_create_key(key_path or ctx.root / DEFAULT_KEY, runner_id)
     console = Console(stderr=True)
     columns = (

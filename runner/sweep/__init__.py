@@ -11,6 +11,7 @@ from runner.sweep._sweep import (
     SweepResult,
     build_site,
     merge_artifacts,
+    missing_images,
     run_sweep,
 )
 
@@ -25,6 +26,7 @@ __all__ = [
     "SweepResult",
     "build_site",
     "merge_artifacts",
+    "missing_images",
     "receipt_state",
     "run_sweep",
 ]

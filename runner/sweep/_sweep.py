@@ -26,6 +26,7 @@ from runner.board import (
 from runner.board._inputs import receipts_verifier
 from runner.catalog import Catalog, CatalogError, load_agents
 from runner.cell import CellError, CellResult, RunnerKey, run_many, shard_context, write_trust
+from runner.images import ImageBuildError, inspect_image, read_lock, runtime_tag
 from runner.plan import Plan, PlanError, make_plan
 from runner.receipts import CellId, load_trust_store, verify_receipts
 from runner.sweep._state import receipt_state
@@ -57,6 +58,32 @@ class SweepResult:
     @property
     def index(self) -> Path:
         return self.board_dir / "index.html"
+
+
+def missing_images(catalog: Catalog, cells: Sequence[CellId]) -> list[str]:
+    """The commands that build what these cells need and this engine lacks: checked before any
+    shard starts, so a fresh machine gets one clear line instead of a failure per cell."""
+    try:
+        lock = read_lock(catalog.root / "images")["images"]
+    except FileNotFoundError:
+        lock = {}
+    agents = sorted({c.agent for c in cells})
+    absent_agents = [a for a in agents if a not in lock or inspect_image(lock[a]["tag"]) is None]
+    runtimes = sorted({catalog.tasks[c.task].runtime_image for c in cells})
+    absent_runtimes = []
+    for name in runtimes:
+        try:
+            present = inspect_image(runtime_tag(catalog.root, name)) is not None
+        except ImageBuildError:
+            present = False
+        if not present:
+            absent_runtimes.append(name)
+    commands = []
+    if absent_agents:
+        commands.append("cab images build " + " ".join(absent_agents))
+    if absent_runtimes:
+        commands.append("cab images build-runtime " + " ".join(absent_runtimes))
+    return commands
 
 
 def merge_artifacts(artifacts_dir: Path, merged: Path) -> int:
