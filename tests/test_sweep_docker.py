@@ -6,6 +6,9 @@ exactly as Actions would feed them. Uploads and the merge-multiple download are 
 artifact-like folder per shard. Two things cannot run here and are replaced, visibly: keyless
 signing (no OIDC provider; the shards' own throwaway keys sign instead) and so the merge's trust
 store (TRUST_DIR points at those keys instead of keys/).
+
+verify-receipts.yml's steps run the same way on a pull request made of this run's receipts, one of
+them hand-edited and re-signed; `cab sweep` itself runs and resumes.
 """
 
 from __future__ import annotations
@@ -125,7 +128,7 @@ class Job:
         )
 
     def run(
-        self, step: Mapping[str, Any], ctx: Mapping[str, Any], **override: str
+        self, step: Mapping[str, Any], ctx: Mapping[str, Any], *, rc: int = 0, **override: str
     ) -> dict[str, str]:
         """Run the script under bash as Actions does; return what it wrote to GITHUB_OUTPUT."""
         output = self.temp / "github_output"
@@ -147,13 +150,14 @@ class Job:
                 "RUNNER_TEMP": str(self.temp),
                 "GITHUB_OUTPUT": str(output),
                 "GITHUB_STEP_SUMMARY": str(self.summary),
+                "GITHUB_WORKSPACE": str(self.workspace),
                 **env,
             },
             capture_output=True,
             text=True,
             timeout=900,
         )
-        assert proc.returncode == 0, (
+        assert proc.returncode == rc, (
             f"step {step.get('name')!r} failed:\n{proc.stdout}\n{proc.stderr}"
         )
         outputs = {}
@@ -295,7 +299,9 @@ def test_job_graph_builds_a_board_from_every_planned_cell(graph: GraphRun) -> No
     assert "codex" in graph.summary.lower() and "verified receipts" in graph.summary
 
 
-def _edit_and_resign(src: Path, dest: Path, edit: Any) -> tuple[Path, Path]:
+def _edit_and_resign(
+    src: Path, dest: Path, edit: Any, key: Ed25519PrivateKey | None = None
+) -> tuple[Path, Path]:
     shutil.copytree(src, dest)
     predicate = dest / "receipt.json"
     doc = json.loads(predicate.read_text())
@@ -303,7 +309,7 @@ def _edit_and_resign(src: Path, dest: Path, edit: Any) -> tuple[Path, Path]:
     predicate.write_text(json.dumps(doc, indent=1))
     for old in dest.glob("*.dsse.json"):
         old.unlink()
-    key = Ed25519PrivateKey.generate()
+    key = key or Ed25519PrivateKey.generate()
     envelope = sign_receipt(predicate, Ed25519Signer(key))
     trust = dest.parent / "trust"
     trust.mkdir(exist_ok=True)
@@ -366,3 +372,63 @@ def test_cab_sweep_builds_a_board_and_resumes(tmp_path: Path, docker_engine: Non
     again = subprocess.run(argv, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
     assert again.returncode == 0, again.stderr
     assert (json.loads(again.stdout)["ran"], json.loads(again.stdout)["already_done"]) == (0, 1)
+
+
+VERIFY_WORKFLOW = ROOT / ".github" / "workflows" / "verify-receipts.yml"
+COPY_IGNORE = shutil.ignore_patterns(
+    ".git", ".venv", ".cab", "out", "site", "__pycache__", ".*_cache"
+)
+
+
+@pytest.mark.docker
+def test_verify_receipts_workflow_blocks_an_edited_community_receipt(
+    graph: GraphRun, tmp_path: Path
+) -> None:
+    """verify-receipts.yml's steps on a PR with one honest and one hand-edited community receipt,
+    the base branch (this tree) trusting the community key."""
+    doc = yaml.safe_load(VERIFY_WORKFLOW.read_text())
+    (job_id,) = doc["jobs"]
+    steps_ = doc["jobs"][job_id]["steps"]
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    shim = f'#!/bin/sh\nPYTHONPATH="{ROOT}" exec "{sys.executable}" -m runner "$@"\n'
+    (bin_dir / "cab").write_text(shim)
+    (bin_dir / "cab").chmod(0o755)
+    job = Job.make(tmp_path, "verify", bin_dir)
+
+    # The two checkouts the workflow makes: the base (verifier, keys, tasks) and the PR.
+    shutil.copytree(ROOT, job.workspace / "base", ignore=COPY_IGNORE)
+    key = Ed25519PrivateKey.generate()
+    with (job.workspace / "base/keys/allowed_signers").open("a") as f:
+        f.write(trust_line(key, "alice-test") + "\n")
+    community = job.workspace / "pr/receipts/community/alice-test"
+
+    def as_alice(doc: dict[str, Any]) -> None:
+        doc["runner"]["id"] = "alice-test"
+
+    def as_alice_edited(doc: dict[str, Any]) -> None:
+        as_alice(doc)
+        assert doc["outcome"] == "failed"  # the null model's honest verdict
+        doc["outcome"], doc["outcome_detail"] = "passed", "runner, lint and diff checks pass"
+        for check in doc["checks"]:
+            check["passed"] = True
+
+    honest = next(graph.merged.glob("codex__oracle__*"))
+    edited = next(graph.merged.glob("codex__null__*"))
+    _edit_and_resign(honest, community / honest.name, as_alice, key)
+    _edit_and_resign(edited, community / edited.name, as_alice_edited, key)
+    shutil.rmtree(community / "trust")  # the helper's own trust folder is not submitted
+
+    ctx = {"github": {"workspace": str(job.workspace)}}
+    verify = job.run(step({"steps": steps_}, id="verify"), ctx)
+    assert verify["status"] == "0", (job.temp / "verify.txt").read_text()
+    rescore = job.run(step({"steps": steps_}, id="rescore"), ctx)
+    assert rescore["status"] == "1"
+    report = (job.temp / "rescore.txt").read_text()
+    assert f"rescore ok {community / honest.name}" in report
+    assert f"rescore FAIL {community / edited.name}" in report
+    post = next(s for s in steps_ if s.get("name") == "Post the verdict")
+    ctx["steps"] = {"verify": {"outputs": verify}, "rescore": {"outputs": rescore}}
+    job.run(post, ctx, rc=1)  # the check fails
+    summary = job.summary.read_text()
+    assert "## Receipt verification: pass" in summary and "## Re-scoring: FAIL" in summary
