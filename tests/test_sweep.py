@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -95,18 +96,28 @@ def test_plan_rejects_a_missing_receipts_folder(tmp_path: Path) -> None:
 
 def test_merge_is_merge_multiple_without_hidden_files_or_local_trust(tmp_path: Path) -> None:
     arts = tmp_path / "artifacts"
-    for shard, cell, text in (("000", "c1", "one"), ("001", "c2", "two"), ("001", "c1", "new")):
-        d = arts / f"receipts-shard-{shard}" / cell
-        d.mkdir(parents=True, exist_ok=True)
-        (d / f"{shard}.txt").write_text(text)
+
+    def cell(shard: str, name: str, stamp: int, *files: str) -> None:
+        d = arts / f"receipts-shard-{shard}" / name
+        d.mkdir(parents=True)
+        for f in files:
+            (d / f).write_text(shard)
+            os.utime(d / f, (stamp, stamp))
+
+    cell("000", "c1", 100, "c1.dsse.json", "agent.log")
+    cell("001", "c2", 100, "c2.dsse.json")
+    cell("001", "c3", 100, "agent.log")  # no receipt (the cell failed): not evidence
+    # c1 again, newer (a resumed sweep re-ran it in another shard): this folder wins whole.
+    cell("002", "c1", 200, "c1.dsse.json")
     (arts / "receipts-shard-000" / ".work" / "x").mkdir(parents=True)
     (arts / "receipts-shard-000" / "trust").mkdir()
     (arts / "unrelated" / "c9").mkdir(parents=True)
     merged = tmp_path / "merged"
     (merged / "stale").mkdir(parents=True)  # a previous merge's leftovers go
-    assert merge_artifacts(arts, merged) == 3
+    assert merge_artifacts(arts, merged) == 2
     assert sorted(p.name for p in merged.iterdir()) == ["c1", "c2"]
-    assert sorted(p.name for p in (merged / "c1").iterdir()) == ["000.txt", "001.txt"]
+    assert [p.name for p in (merged / "c1").iterdir()] == ["c1.dsse.json"]
+    assert (merged / "c1" / "c1.dsse.json").read_text() == "002"
 
 
 def test_board_step_builds_a_site_for_calibration_models(tmp_path: Path, trust_dir: Path) -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from runner.board import (
+    RECEIPT_SUFFIXES,
     BoardError,
     board_files,
     board_schema,
@@ -87,20 +88,29 @@ def missing_images(catalog: Catalog, cells: Sequence[CellId]) -> list[str]:
 
 
 def merge_artifacts(artifacts_dir: Path, merged: Path) -> int:
-    """Copy every receipts-*/ folder's cell folders into `merged` (later shards win on equal
-    paths, as with merge-multiple). Hidden files and the local trust folder are not part of an
-    uploaded artifact, so they are left out here too. Returns the cell folders copied."""
+    """Copy the cell folders of every receipts-*/ folder into `merged`, as download-artifact's
+    merge-multiple does. Hidden files and the local trust folder are not part of an uploaded
+    artifact, so they are left out here too. Returns the cell folders copied.
+
+    Unlike a fresh workflow run, a resumed local sweep can hold one cell in two shard folders
+    (a re-plan moves cells between shards): only folders with a receipt count, and the newest
+    receipt's folder is copied whole, so files of two runs never mix."""
     if merged.exists():
         shutil.rmtree(merged)
     merged.mkdir(parents=True)
-    copied = 0
+    newest: dict[str, tuple[float, Path]] = {}
     for shard_dir in sorted(artifacts_dir.glob(ARTIFACT_PREFIX + "*")):
         for entry in sorted(shard_dir.iterdir()):
             if entry.name.startswith(".") or entry.name == "trust" or not entry.is_dir():
                 continue
-            shutil.copytree(entry, merged / entry.name, dirs_exist_ok=True)
-            copied += 1
-    return copied
+            stamps = [
+                p.stat().st_mtime for p in entry.glob("*.json") if p.name.endswith(RECEIPT_SUFFIXES)
+            ]
+            if stamps and (entry.name not in newest or max(stamps) >= newest[entry.name][0]):
+                newest[entry.name] = (max(stamps), entry)
+    for name, (_stamp, entry) in sorted(newest.items()):
+        shutil.copytree(entry, merged / name, ignore=shutil.ignore_patterns(".*"))
+    return len(newest)
 
 
 def build_site(
