@@ -179,3 +179,14 @@ def test_missing_images_names_the_commands_to_run(monkeypatch: pytest.MonkeyPatc
     ]
     present |= {"cab/agent-aider", "cab/runtime-node", "cab/runtime-python"}
     assert sweep_mod.missing_images(catalog, cells) == []
+
+
+def test_full_public_matrix_fits_a_github_job_output() -> None:
+    # The plan job hands the shard list to the matrix through a job output: at most 1 MB.
+    from runner.plan import expand, make_plan
+
+    catalog = load_catalog(ROOT)
+    plan = make_plan(catalog, expand(catalog, attempts=3))
+    assert len(plan.cells) == 10_500 and len(plan.shards) == 256
+    shards = json.dumps(plan.to_json()["shards"], separators=(",", ":"))
+    assert len(("shards=" + shards).encode()) < 1_000_000

@@ -119,5 +119,5 @@ def plan(
     click.echo(
         f"{len(result.cells)} cells in {len(result.shards)} shards; "
         f"expected shard time {min(loads):.0f}-{max(loads):.0f} s "
-        f"(total {sum(loads) / 3600:.1f} h)"
+        f"(total {sum(loads) / 3600:.1f} h); {result.skipped} already have a valid receipt"
     )
