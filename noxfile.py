@@ -41,3 +41,11 @@ def tasks(session: nox.Session) -> None:
     """Gold validation of every task in containers (needs the runtime images: builds them)."""
     session.run(PY, "-m", "runner", "images", "build-runtime", "--all")
     session.run(PY, "-m", "runner", "tasks", "validate", *session.posargs)
+
+
+@nox.session
+def sweep(session: nox.Session) -> None:
+    """The README's main job: plan -> shards -> merge on this machine, ending with the board's
+    path. Calibration models by default; pass cab sweep options after --, e.g.
+    `nox -s sweep -- --models oracle,null,vandal,flaky`."""
+    session.run(PY, "-m", "runner", "sweep", *session.posargs)

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from runner.catalog import load_catalog
 from runner.cli._common import Ctx, InputError, catalog_errors, pass_ctx, print_json
-from runner.plan import GITHUB_MATRIX_LIMIT, PlanError, expand, make_plan
+from runner.plan import GITHUB_MATRIX_LIMIT, PlanError, expand_matrix, make_plan
+from runner.receipts import TrustStoreError, load_trust_store
+from runner.sweep import receipt_state
 
 
 def _split(values: tuple[str, ...]) -> list[str] | None:
@@ -14,7 +18,11 @@ def _split(values: tuple[str, ...]) -> list[str] | None:
 
 @click.command()
 @click.option("--agents", multiple=True, help="Agent names or globs (comma-separated or repeated).")
-@click.option("--models", multiple=True, help="Model ids or globs; default: the current sweep.")
+@click.option(
+    "--models",
+    multiple=True,
+    help="Model ids or globs, calibration models included; default: the current sweep.",
+)
 @click.option("--tasks", multiple=True, help="Task ids or globs; default: all.")
 @click.option("--attempts", type=int, default=1, show_default=True, help="Attempts per cell.")
 @click.option(
@@ -28,6 +36,26 @@ def _split(values: tuple[str, ...]) -> list[str] | None:
     default=GITHUB_MATRIX_LIMIT,
     show_default=True,
     help="Most shards to pack into (GitHub's matrix limit is 256).",
+)
+@click.option(
+    "--receipts",
+    "receipts_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Drop cells that already have a valid receipt in this folder.",
+)
+@click.option(
+    "--history",
+    "history_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Balance shards by the wall times of the verified receipts in this folder.",
+)
+@click.option(
+    "--trust-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Trust store the receipts are verified against (default: <root>/keys).",
 )
 @click.option(
     "--json",
@@ -44,13 +72,16 @@ def plan(
     attempts: int,
     calibration: bool,
     max_jobs: int,
+    receipts_dir: Path | None,
+    history_dir: Path | None,
+    trust_dir: Path | None,
     as_json: bool,
 ) -> None:
     """Expand agents x models x tasks x attempts and pack the cells into balanced shards."""
     with catalog_errors():
         catalog = load_catalog(ctx.root)
     try:
-        cells = expand(
+        cells = expand_matrix(
             catalog,
             agents=_split(agents),
             models=_split(models),
@@ -58,7 +89,27 @@ def plan(
             attempts=attempts,
             calibration=calibration,
         )
-        result = make_plan(catalog, cells, max_jobs=max_jobs)
+        done = history = None
+        if receipts_dir or history_dir:
+            try:
+                trust = load_trust_store(trust_dir or ctx.root / "keys")
+            except TrustStoreError as exc:
+                raise InputError(str(exc)) from None
+            schema = ctx.root / "schemas" / "receipt.schema.json"
+            schema_path = schema if schema.is_file() else None
+            if receipts_dir:
+                done = receipt_state([receipts_dir], trust, schema_path=schema_path)
+            if history_dir:
+                same = receipts_dir is not None and history_dir.resolve() == receipts_dir.resolve()
+                history = done if same else receipt_state([history_dir], trust,
+                                                          schema_path=schema_path)  # fmt: skip
+        result = make_plan(
+            catalog,
+            cells,
+            max_jobs=max_jobs,
+            done=done.done if done else (),
+            history_s=history.history_s if history else None,
+        )
     except PlanError as exc:
         raise InputError(str(exc)) from None
     if as_json:
@@ -68,5 +119,5 @@ def plan(
     click.echo(
         f"{len(result.cells)} cells in {len(result.shards)} shards; "
         f"expected shard time {min(loads):.0f}-{max(loads):.0f} s "
-        f"(total {sum(loads) / 3600:.1f} h)"
+        f"(total {sum(loads) / 3600:.1f} h); {result.skipped} already have a valid receipt"
     )

@@ -3,6 +3,7 @@ from __future__ import annotations
 import base64
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from runner.receipts import (
     SshKeygenSigner,
     StrictJsonError,
     TrustStoreError,
+    Verdict,
     find_receipts,
     load_private_key,
     load_trust_store,
@@ -31,6 +33,7 @@ from runner.receipts import (
     sign_receipt_keyless,
     verify_receipts,
 )
+from runner.rescore import Rescore, rescore_receipt, sample_receipts
 
 PASSPHRASE_ENV = "CAB_KEY_PASSPHRASE"
 # Below this many receipts, forking workers costs more than it saves (bench/bench_verify.py).
@@ -119,6 +122,18 @@ def receipts_sign(
     default=None,
     help="Processes to verify in (default: one per core from 1,000 receipts, else 1).",
 )
+@click.option(
+    "--rescore",
+    is_flag=True,
+    help="Also re-run the checks of every verified receipt from its recorded patch (needs "
+    "Docker and the runtime images) and fail receipts whose check verdicts differ.",
+)
+@click.option(
+    "--rescore-sample",
+    type=click.IntRange(min=1),
+    default=None,
+    help="With --rescore: re-score a random N of the verified receipts when there are more.",
+)
 @json_option
 @pass_ctx
 def receipts_verify(
@@ -128,12 +143,18 @@ def receipts_verify(
     schema_path: Path | None,
     check_tasks: bool,
     workers: int | None,
+    rescore: bool,
+    rescore_sample: int | None,
     as_json: bool,
 ) -> None:
     """Verify receipts (files, or folders searched for *.dsse.json / *.sigstore.json) offline.
 
-    Prints one line per receipt and a summary; exits 0 only when every receipt passes.
+    Prints one line per receipt and a summary; exits 0 only when every receipt passes. With
+    --rescore, a receipt whose task tree differs from the one it ran on cannot be re-scored and
+    fails.
     """
+    if rescore_sample is not None and not rescore:
+        raise click.UsageError("--rescore-sample goes with --rescore")
     trust_dir = trust_dir or ctx.root / "keys"
     if schema_path is None:
         default = ctx.root / "schemas" / "receipt.schema.json"
@@ -163,6 +184,8 @@ def receipts_verify(
     except (OSError, StrictJsonError, SchemaError) as exc:
         reason = str(exc).splitlines()[0]
         raise InputError(f"{schema_path}: unusable schema: {reason}") from None
+    if rescore:
+        verdicts = _rescore(ctx.root, verdicts, rescore_sample, quiet=as_json)
     failed = sum(not v.ok for v in verdicts)
     if as_json:
         print_json(
@@ -178,6 +201,34 @@ def receipts_verify(
         )
     if failed:
         raise SystemExit(1)
+
+
+def _rescore(
+    root: Path, verdicts: list[Verdict], sample: int | None, *, quiet: bool
+) -> list[Verdict]:
+    """Re-score the verified receipts (or a random sample); a differing one becomes a failure."""
+    with catalog_errors():
+        tasks = load_tasks(root)
+    verified = {v.path: v for v in verdicts if v.ok and v.receipt is not None}
+    chosen = sample_receipts(sorted(verified), sample)
+    if not quiet:
+        click.echo(f"[rescore] re-running the checks of {len(chosen)}/{len(verified)} verified "
+                   "receipt(s)", err=True)  # fmt: skip
+    failed: dict[Path, Rescore] = {}
+    for path in chosen:
+        receipt = verified[path].receipt
+        assert receipt is not None
+        result = rescore_receipt(path, receipt, root, tasks)
+        if not quiet:
+            click.echo(result.line(), err=True)
+        if not result.ok:
+            failed[path] = result
+    return [
+        replace(v, ok=False, code=f"rescore-{failed[v.path].code}", reason=failed[v.path].reason)
+        if v.path in failed
+        else v
+        for v in verdicts
+    ]
 
 
 def _read_predicate(path: Path) -> tuple[dict[str, Any], list[str]]:

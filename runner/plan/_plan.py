@@ -127,6 +127,39 @@ def expand(
     ]
 
 
+def expand_matrix(
+    catalog: Catalog,
+    *,
+    agents: Sequence[str] | None = None,
+    models: Sequence[str] | None = None,
+    tasks: Sequence[str] | None = None,
+    attempts: int = 1,
+    calibration: bool = False,
+) -> list[CellId]:
+    """`expand` where `models` may mix calibration models (served by the oracle) and host
+    models, as the sweep workflow's `models` input and `cab sweep --models` allow."""
+    if not models:
+        return expand(
+            catalog, agents=agents, tasks=tasks, attempts=attempts, calibration=calibration
+        )
+    groups = (
+        ([m for m in models if m in CALIBRATION_MODELS], True),
+        ([m for m in models if m not in CALIBRATION_MODELS], False),
+    )
+    cells: list[CellId] = []
+    for chosen, is_calibration in groups:
+        if chosen:
+            cells += expand(
+                catalog,
+                agents=agents,
+                models=chosen,
+                tasks=tasks,
+                attempts=attempts,
+                calibration=is_calibration,
+            )
+    return cells
+
+
 def pack_shards(cells: Sequence[PlannedCell], max_jobs: int) -> tuple[Shard, ...]:
     """Longest-processing-time-first greedy packing into at most `max_jobs` shards.
 

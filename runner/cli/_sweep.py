@@ -1,0 +1,154 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from runner.catalog import load_catalog
+from runner.cell import DEFAULT_KEY, CellError, CellResult, load_or_create_key
+from runner.cli._common import Ctx, InputError, catalog_errors, pass_ctx, print_json
+from runner.cli._plan import _split
+from runner.plan import Plan, PlanError, expand_matrix
+from runner.receipts import CellId
+from runner.sweep import (
+    DEFAULT_AGENTS,
+    DEFAULT_LOCAL_SHARDS,
+    DEFAULT_MODELS,
+    DEFAULT_TASKS,
+    SweepError,
+    missing_images,
+    run_sweep,
+)
+
+
+@click.command()
+@click.option(
+    "--agents", multiple=True,
+    help=f"Agent names or globs (default: {','.join(DEFAULT_AGENTS)}).",
+)  # fmt: skip
+@click.option(
+    "--models", multiple=True,
+    help=f"Calibration models (oracle, null, vandal, flaky, slow) and/or host model ids "
+    f"(default: {','.join(DEFAULT_MODELS)}).",
+)  # fmt: skip
+@click.option(
+    "--tasks", multiple=True,
+    help=f"Task ids or globs (default: {','.join(DEFAULT_TASKS)}).",
+)  # fmt: skip
+@click.option("--attempts", type=int, default=1, show_default=True, help="Attempts per cell.")
+@click.option(
+    "--max-jobs", type=int, default=DEFAULT_LOCAL_SHARDS, show_default=True,
+    help="Shards to pack the cells into (each starts its own proxy, like a shard job).",
+)  # fmt: skip
+@click.option(
+    "-j", "--concurrency", type=int, default=1, show_default=True,
+    help="Cells run at once within a shard.",
+)  # fmt: skip
+@click.option(
+    "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out/sweep"), show_default=True,
+    help="Sweep folder: artifacts/receipts-<shard>/, receipts/ (merged), site/ (the board).",
+)  # fmt: skip
+@click.option(
+    "--key", "key_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help=f"Signing key (default: <root>/{DEFAULT_KEY}, generated on first use).",
+)  # fmt: skip
+@click.option("--runner-id", default=None, help="Principal to sign as (default: local-<hostname>).")
+@click.option("--flaky-rate", type=float, default=0.3, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable summary on stdout.")
+@pass_ctx
+def sweep(
+    ctx: Ctx, agents: tuple[str, ...], models: tuple[str, ...], tasks: tuple[str, ...],
+    attempts: int, max_jobs: int, concurrency: int, out_dir: Path, key_path: Path | None,
+    runner_id: str | None, flaky_rate: float, as_json: bool,
+) -> None:  # fmt: skip
+    """Plan, run every shard, merge, verify and build the board, all on this machine.
+
+    The same sequence as the sweep workflow: the plan's shards run one after another into
+    OUT/artifacts/receipts-<shard>/, are merged into OUT/receipts/, verified, and built into
+    OUT/site/. Resumable: cells that already have a valid receipt are not run again.
+    """
+    out_dir = out_dir.resolve()  # the cell runner's workspaces need an absolute path
+    with catalog_errors():
+        catalog = load_catalog(ctx.root)
+    try:
+        cells = expand_matrix(
+            catalog,
+            agents=_split(agents) or list(DEFAULT_AGENTS),
+            models=_split(models) or list(DEFAULT_MODELS),
+            tasks=_split(tasks) or list(DEFAULT_TASKS),
+            attempts=attempts,
+        )
+    except PlanError as exc:
+        raise InputError(str(exc)) from None
+    todo = missing_images(catalog, cells)
+    if todo:
+        raise click.ClickException(
+            f"images this sweep needs are not built here: run {' && '.join(todo)}"
+        )
+    key = load_or_create_key(key_path or ctx.root / DEFAULT_KEY, runner_id)
+    console = Console(stderr=True)
+    columns = (
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("{task.fields[tally]}"), TimeElapsedColumn(),
+    )  # fmt: skip
+    tally: dict[str, int] = {}
+    with Progress(*columns, console=console, disable=not console.is_terminal) as bar:
+        task_id = bar.add_task("planning", total=None, tally="")
+
+        def log(msg: str) -> None:
+            bar.console.print(f"[sweep] {msg}", highlight=False, markup=False)
+
+        def on_plan(plan: Plan, skipped: int) -> None:
+            log(f"{len(plan.cells)} cells to run in {len(plan.shards)} shards "
+                f"({skipped} already have a valid receipt)")  # fmt: skip
+            bar.update(task_id, description="cells", total=len(plan.cells))
+
+        def on_shard(name: str, n: int) -> None:
+            log(f"{name}: {n} cells")
+
+        def on_result(result: CellResult | CellError, cell: CellId) -> None:
+            outcome = "no receipt" if isinstance(result, CellError) else result.outcome.value
+            tally[outcome] = tally.get(outcome, 0) + 1
+            line = f"{outcome:<13} {cell.key}"
+            if isinstance(result, CellError):
+                line += f": {result}"
+            log(line)
+            bar.update(task_id, advance=1,
+                       tally=" ".join(f"{k} {v}" for k, v in sorted(tally.items())))  # fmt: skip
+
+        try:
+            result = run_sweep(
+                catalog, cells, out_dir, key, max_jobs=max_jobs, concurrency=concurrency,
+                flaky_rate=flaky_rate, on_plan=on_plan, on_shard=on_shard,
+                on_result=on_result, progress=log,
+            )  # fmt: skip
+        except SweepError as exc:
+            raise click.ClickException(str(exc)) from None
+    for line in result.rejected:
+        click.echo(f"[sweep] not on the board: {line}", err=True)
+    if as_json:
+        print_json(
+            {
+                "board": str(result.index),
+                "ran": len(result.plan.cells),
+                "already_done": result.already_done,
+                "shards": len(result.plan.shards),
+                "receipts": result.receipts_on_board,
+                "cells": result.cells_on_board,
+                "rejected": result.rejected,
+                "errors": result.errors,
+            }
+        )
+    else:
+        click.echo(
+            f"[sweep] board from {result.receipts_on_board} receipts "
+            f"({result.cells_on_board} agent x model cells); "
+            f"{len(result.errors)} cell(s) without a receipt",
+            err=True,
+        )
+        click.echo(str(result.index))
+    if result.errors:
+        raise SystemExit(1)

@@ -1,0 +1,192 @@
+"""Sweep pieces without Docker: what earlier receipts tell the plan, the merge, the board step."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from runner.catalog import load_catalog
+from runner.cli import main
+from runner.receipts import CellId
+from runner.sweep import SweepError, build_site, merge_artifacts, receipt_state
+from tests.receipt_factory import signed_receipt, trust_line, trust_store
+
+ROOT = Path(__file__).resolve().parents[1]
+KEY = Ed25519PrivateKey.generate()
+
+
+def sign(folder: Path, *, key: Ed25519PrivateKey = KEY, total_s: float | None = None,
+         **cell: object) -> Path:  # fmt: skip
+    envelope = signed_receipt(folder, key, **cell)
+    if total_s is not None:  # re-sign with another wall time
+        predicate = folder / "receipt.json"
+        doc = json.loads(predicate.read_text())
+        doc["timings"]["total_s"] = total_s
+        predicate.write_text(json.dumps(doc))
+        envelope.unlink()
+        from runner.receipts import Ed25519Signer, sign_receipt
+
+        envelope = sign_receipt(predicate, Ed25519Signer(key))
+    return envelope
+
+
+CELL = {"agent": "codex", "model": "oracle", "task": "py-cron-steps"}
+
+
+@pytest.fixture
+def trust_dir(tmp_path: Path) -> Path:
+    d = tmp_path / "trust"
+    d.mkdir()
+    (d / "allowed_signers").write_text(trust_line(KEY) + "\n")
+    return d
+
+
+def plan_json(*args: str) -> dict[str, object]:
+    result = CliRunner().invoke(
+        main,
+        ["--root", str(ROOT), "plan", "--json", "--agents", "codex", "--models", "oracle", *args],
+    )
+    assert result.exit_code == 0, result.output
+    out: dict[str, object] = json.loads(result.output)
+    return out
+
+
+def test_plan_drops_cells_with_a_valid_receipt_only(tmp_path: Path, trust_dir: Path) -> None:
+    done = tmp_path / "receipts"
+    sign(done / "a1", **CELL, attempt=1)
+    # Signed by a key the trust store does not hold: must not count as done.
+    sign(done / "a2", key=Ed25519PrivateKey.generate(), **CELL, attempt=2)
+    plan = plan_json("--tasks", "py-cron-steps", "--attempts", "3",
+                     "--receipts", str(done), "--trust-dir", str(trust_dir))  # fmt: skip
+    assert plan["skipped"] == 1
+    cells = [c for s in plan["shards"] for c in s["cells"]]  # type: ignore[attr-defined]
+    assert sorted(cells) == ["codex:oracle:py-cron-steps:2", "codex:oracle:py-cron-steps:3"]
+
+
+def test_history_sets_expected_durations(tmp_path: Path, trust_dir: Path) -> None:
+    history = tmp_path / "history"
+    sign(history / "a1", **CELL, attempt=1, total_s=100.0)
+    sign(history / "a2", **CELL, attempt=2, total_s=300.0)
+    sign(history / "a3", **CELL, attempt=3, total_s=900.0)
+    plan = plan_json("--tasks", "py-cron-steps,py-semver-prerelease", "--max-jobs", "2",
+                     "--history", str(history), "--trust-dir", str(trust_dir))  # fmt: skip
+    by_cell = {s["cells"][0]: s["expected_s"] for s in plan["shards"]}  # type: ignore[attr-defined]
+    limit = load_catalog(ROOT).tasks["py-semver-prerelease"].time_limit_s
+    assert by_cell["codex:oracle:py-cron-steps:1"] == 300.0  # the median
+    assert by_cell["codex:oracle:py-semver-prerelease:1"] == limit * 0.25  # no history: default
+    assert plan["skipped"] == 0  # history alone never drops cells
+
+
+def test_receipt_state_ignores_missing_and_empty_folders(tmp_path: Path) -> None:
+    state = receipt_state([tmp_path / "nope", tmp_path], trust_store(trust_line(KEY)))
+    assert state.done == frozenset() and state.history_s == {}
+
+
+def test_plan_rejects_a_missing_receipts_folder(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["--root", str(ROOT), "plan", "--receipts", str(tmp_path / "nope")]
+    )
+    assert result.exit_code == 2 and "does not exist" in result.output
+
+
+def test_merge_is_merge_multiple_without_hidden_files_or_local_trust(tmp_path: Path) -> None:
+    arts = tmp_path / "artifacts"
+
+    def cell(shard: str, name: str, stamp: int, *files: str) -> None:
+        d = arts / f"receipts-shard-{shard}" / name
+        d.mkdir(parents=True)
+        for f in files:
+            (d / f).write_text(shard)
+            os.utime(d / f, (stamp, stamp))
+
+    cell("000", "c1", 100, "c1.dsse.json", "agent.log")
+    cell("001", "c2", 100, "c2.dsse.json")
+    cell("001", "c3", 100, "agent.log")  # no receipt (the cell failed): not evidence
+    # c1 again, newer (a resumed sweep re-ran it in another shard): this folder wins whole.
+    cell("002", "c1", 200, "c1.dsse.json")
+    (arts / "receipts-shard-000" / ".work" / "x").mkdir(parents=True)
+    (arts / "receipts-shard-000" / "trust").mkdir()
+    (arts / "unrelated" / "c9").mkdir(parents=True)
+    merged = tmp_path / "merged"
+    (merged / "stale").mkdir(parents=True)  # a previous merge's leftovers go
+    assert merge_artifacts(arts, merged) == 2
+    assert sorted(p.name for p in merged.iterdir()) == ["c1", "c2"]
+    assert [p.name for p in (merged / "c1").iterdir()] == ["c1.dsse.json"]
+    assert (merged / "c1" / "c1.dsse.json").read_text() == "002"
+
+
+def test_board_step_builds_a_site_for_calibration_models(tmp_path: Path, trust_dir: Path) -> None:
+    merged = tmp_path / "merged"
+    for model in ("oracle", "null"):
+        sign(merged / model, agent="codex", model=model, task="py-cron-steps",
+             outcome="passed" if model == "oracle" else "failed")  # fmt: skip
+    catalog = load_catalog(ROOT)
+    cells, receipts, rejected = build_site(catalog, merged, trust_dir, tmp_path / "site")
+    assert (cells, receipts, rejected) == (2, 2, [])
+    # Calibration models are not in the catalog: the catalog page lists them apart.
+    assert "oracle" in (tmp_path / "site" / "catalog.html").read_text()
+    assert (tmp_path / "site" / "index.html").is_file()
+
+
+def test_board_step_lists_rejected_receipts_and_refuses_an_empty_set(
+    tmp_path: Path, trust_dir: Path
+) -> None:
+    merged = tmp_path / "merged"
+    sign(merged / "good", **CELL)
+    sign(merged / "forged", key=Ed25519PrivateKey.generate(), **{**CELL, "model": "null"})
+    catalog = load_catalog(ROOT)
+    cells, receipts, rejected = build_site(catalog, merged, trust_dir, tmp_path / "site")
+    assert (cells, receipts, len(rejected)) == (1, 1, 1) and "forged" in rejected[0]
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(SweepError, match="no receipts"):
+        build_site(catalog, tmp_path / "empty", trust_dir, tmp_path / "site2")
+    with pytest.raises(SweepError, match="no such file"):
+        build_site(catalog, tmp_path / "missing", trust_dir, tmp_path / "site2")
+
+
+def test_sweep_rejects_unknown_agents_before_running_anything(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["--root", str(ROOT), "sweep", "--agents", "nope", "--out", str(tmp_path / "o")]
+    )
+    assert result.exit_code == 2 and "--agents 'nope'" in result.output
+    assert not (tmp_path / "o").exists()
+
+
+def test_cell_ids_round_trip() -> None:
+    assert CellId(agent="a", model="m", task="t", attempt=1).key == "a__m__t__a1"
+
+
+def test_missing_images_names_the_commands_to_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    import runner.sweep._sweep as sweep_mod
+
+    catalog = load_catalog(ROOT)
+    cells = [
+        CellId(agent="codex", model="oracle", task="js-csv-quoted-fields", attempt=1),
+        CellId(agent="aider", model="null", task="sh-cfgcheck-set-e", attempt=1),
+    ]
+    present = {"cab/agent-codex"}  # only codex is built; no runtime image is
+    monkeypatch.setattr(
+        sweep_mod, "inspect_image", lambda tag: object() if tag.split(":")[0] in present else None
+    )
+    assert sweep_mod.missing_images(catalog, cells) == [
+        "cab images build aider",
+        "cab images build-runtime runtime-node runtime-python",
+    ]
+    present |= {"cab/agent-aider", "cab/runtime-node", "cab/runtime-python"}
+    assert sweep_mod.missing_images(catalog, cells) == []
+
+
+def test_full_public_matrix_fits_a_github_job_output() -> None:
+    # The plan job hands the shard list to the matrix through a job output: at most 1 MB.
+    from runner.plan import expand, make_plan
+
+    catalog = load_catalog(ROOT)
+    plan = make_plan(catalog, expand(catalog, attempts=3))
+    assert len(plan.cells) == 10_500 and len(plan.shards) == 256
+    shards = json.dumps(plan.to_json()["shards"], separators=(",", ":"))
+    assert len(("shards=" + shards).encode()) < 1_000_000
