@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# The README's main job. Until the local sweep lands it checks the machine and lists the catalogs.
+# The README's main job: a small local sweep on the calibration models, ending in a board.
+# Set-up (venv, base, runtime and agent images) is idempotent; then plan -> shards -> merge on this
+# machine, exactly as the sweep workflow does in GitHub Actions. Extra arguments go to `cab sweep`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 .venv/bin/cab doctor
-.venv/bin/cab catalog models
-.venv/bin/cab catalog agents
-.venv/bin/cab catalog tasks
+.venv/bin/cab sweep -j 2 "$@"

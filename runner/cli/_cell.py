@@ -50,6 +50,7 @@ def _run(
     ctx: Ctx, cells: list[CellId], out_dir: Path, key_path: Path | None, runner_id: str | None,
     concurrency: int, flaky_rate: float, resume: bool, as_json: bool,
 ) -> list[CellResult]:  # fmt: skip
+    out_dir = out_dir.resolve()  # bind mounts and git work trees need absolute paths
     with catalog_errors():
         catalog = load_catalog(ctx.root)
     key = load_or_create_key(key_path or ctx.root / DEFAULT_KEY, runner_id)

@@ -96,7 +96,7 @@ def test_build_writes_a_valid_board_and_site(root: Path, receipts: Path, tmp_pat
     assert "<svg" in index and "66.7%" in index
     summary = (out / "summary.md").read_text()
     assert summary.startswith("## CodingAgentBench board")
-    assert "| aider | **66.7%** [21-94] · " in summary
+    assert "| Aider | **66.7%** [21-94] · " in summary  # display name from agent.toml
     assert len(summary.encode()) < 1024 * 1024
     assert not list(tmp_path.glob(".site.*"))  # no staging folder left behind
 
