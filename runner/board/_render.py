@@ -26,6 +26,7 @@ from runner.board._models import (
     UnscoredCell,
 )
 from runner.catalog import Column, HostModel, ModelCatalog
+from runner.plan import CALIBRATION_MODELS
 from runner.receipts._models import Tier
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -74,6 +75,7 @@ class ModelColumn:
     reference: bool
     in_catalog: bool
     host: HostModel | None
+    calibration: bool = False  # a `cab oracle serve` model: proves the harness, not a model
 
 
 @dataclass
@@ -167,6 +169,7 @@ class SiteRenderer:
             reference=bool(host and host.column is Column.reference),
             in_catalog=host is not None,
             host=host,
+            calibration=host is None and model_id in CALIBRATION_MODELS,
         )
 
     def _model_order(self, ids: Iterable[str]) -> list[str]:
