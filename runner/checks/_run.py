@@ -27,6 +27,7 @@ from runner.checks._junit import MAX_REPORT_BYTES
 from runner.checks._lint import LINTABLE, SHELL_SHEBANG, lint_verdict
 from runner.checks._runner import runner_verdict
 from runner.checks._verdict import Verdict
+from runner.sandbox import LABEL, owner_label
 
 DRIVER = Path(__file__).with_name("_driver.py")
 # Limits of a checks container. The hidden suites are meant to take under a minute.
@@ -115,6 +116,8 @@ def _docker_run(
     name = f"cab-check-{phase}-{uuid.uuid4().hex[:12]}"
     argv = [
         "docker", "run", "--rm", "--name", name,
+        # The owner label lets an interrupted run remove it (runner.sandbox.stop_all_owned).
+        "--label", f"{LABEL}={owner_label()}",
         "--network", "none",
         "--cap-drop", "ALL",
         "--security-opt", "no-new-privileges",

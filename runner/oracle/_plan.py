@@ -582,11 +582,22 @@ def _closing_action(conv: Conversation, final: str, ws: str | None) -> Action | 
     return None
 
 
+# Aider applies no edit to a file that is not in its chat: when a reply names such files it adds
+# them and asks again (its "I added these files to the chat" reflection). Answering "done" there
+# would leave the workspace untouched, so the edits are sent once more.
+_FILES_ADDED = re.compile(r"^I added these files to the chat", re.MULTILINE)
+
+
+def _edits_requested_again(conv: Conversation) -> bool:
+    users = [m.text for m in conv.messages if m.role == "user"]
+    return bool(users) and bool(_FILES_ADDED.search(users[-1]))
+
+
 def _text_reply(
     behaviour: Behaviour, conv: Conversation, task: OracleTask, step: int, ws: str | None
 ) -> Reply:
     fmt = detect_edit_format(conv.system)
-    if step > 0 and fmt is not EditFormat.bash_block:
+    if step > 0 and fmt is not EditFormat.bash_block and not _edits_requested_again(conv):
         return Reply(text=_final_message(behaviour, task, ""))
     if fmt is EditFormat.bash_block:
         if step == 0:
