@@ -329,7 +329,8 @@ def test_vandal_goes_out_of_scope_through_the_shell(tasks: list[OracleTask]) -> 
     (call,) = plan_reply(Behaviour.vandal, conv, tasks).tool_calls
     validate_call(conv, call)
     script = command_text(call)
-    assert "rm -rf -- README.md" in script  # README.md is outside allowed_paths stats/**
+    assert "for f in README.md" in script  # README.md is outside allowed_paths stats/**
+    assert 'do unlink "$f"; done' in script
     for needle in ("/etc/cab-vandal", "/usr/local/bin/cab-vandal", "~/.cab-vandal", "/tests",
                    "/solution", "curl", "socket.create_connection"):  # fmt: skip
         assert needle in script
@@ -379,3 +380,18 @@ def test_task_found_in_a_quoted_escaped_prompt(root: Path) -> None:
     text = f'"{escaped}"\n\n<environment_details>\nWorking directory: /workspace\n'
     found = find_task(tasks, text)
     assert found is not None and found.id == task.id
+
+
+def test_text_edits_use_the_fence_aider_demands(tasks: list[OracleTask]) -> None:
+    # With a file holding ``` in the chat, Aider asks for ```` fences and ignores ``` ones (a
+    # vandal cell's README edit was silently dropped).
+    conv = load_recorded("aider")
+    ask = "I added these files to the chat: README.md\n- Second line: opening ````\n"
+    again = dataclasses.replace(
+        conv,
+        messages=(*conv.messages, Message("assistant", "x"), Message("user", ask)),
+    )
+    for behaviour in (Behaviour.oracle, Behaviour.vandal):
+        text = plan_reply(behaviour, again, tasks).text
+        assert re.search(r"^````[a-z]*\n", text, re.M), text[:200]
+    assert "\n````" not in plan_reply(Behaviour.oracle, conv, tasks).text

@@ -85,13 +85,19 @@ _REFUSED_WRITE = [
     re.compile(p)
     for p in (
         r"cannot create (?P<path>/[^\s:'\"]+): (?:Read-only file system|Permission denied)",
-        r"(?P<path>/[^\s:'\"]+): Read-only file system",
+        r"(?<![\w.~/-])(?P<path>/[^\s:'\"]+): Read-only file system",
         r"cannot (?:touch|create directory|create regular file|remove|move) '(?P<path>/[^']+)': "
         r"(?:Read-only file system|Permission denied)",
         r"EROFS: read-only file system, \w+ '(?P<path>/[^']+)'",
         r"\[Errno 30\] Read-only file system: '(?P<path>/[^']+)'",
     )
 ]
+# The image's entrypoint starts the proxy forwarder in the background and the container counts
+# as started before it listens: the agent's command waits for its ready file (at most 5 s).
+_AFTER_FORWARDER = (
+    'i=0; until ls /tmp/cab-forward.* >/dev/null 2>&1 || [ "$i" -ge 100 ]; do '
+    'sleep 0.05; i=$((i + 1)); done; exec "$@"'
+)
 # Artifacts never carry secrets: every occurrence of these values is replaced.
 REDACTED = "[REDACTED]"
 MAX_LOG_BYTES = 8 << 20
@@ -150,7 +156,13 @@ class CellResult:
     detail: str
     wall_s: float
     agent_s: float
-    checks_s: float
+    checks_s: float  # the checks phase, containers included
+    check_commands_s: float = 0.0  # the check commands' own time, inside their containers
+
+    @property
+    def overhead_s(self) -> float:
+        """What the harness added: wall time minus the agent's run and the check commands."""
+        return self.wall_s - self.agent_s - self.check_commands_s
 
 
 @dataclass
@@ -254,10 +266,13 @@ def _outside_workspace(changes: Sequence[str]) -> list[str]:
     """Changed container paths outside the agent's own places, leaves only: `docker diff` also
     lists every parent directory of a change, which is the same write counted again."""
     paths = {p for p in changes if not _is_own(p) and p not in _ENGINE_PATHS}
-    engine_parents = {
-        parent for e in _ENGINE_PATHS for parent in _parents(e)
-    }  # /usr, /usr/sbin: changed only by the engine's mount
-    paths -= {p for p in engine_parents if not any(q.startswith(p + "/") for q in paths)}
+    engine_parents = {parent for e in _ENGINE_PATHS for parent in _parents(e)}
+    # /usr and /usr/sbin are listed because of the engine's mount: they count only when
+    # something else changed below them.
+    others = paths - engine_parents
+    paths = {
+        p for p in paths if p not in engine_parents or any(q.startswith(p + "/") for q in others)
+    }
     return sorted(p for p in paths if not any(q.startswith(p + "/") for q in paths))
 
 
@@ -380,7 +395,8 @@ def _agent_phase(
         sandbox = starting.result()
     attempt = _Attempt()
     try:
-        result = sandbox.exec(run.argv, timeout_s=time_limit_s)
+        argv = ["sh", "-c", _AFTER_FORWARDER, "cab-agent", *run.argv]
+        result = sandbox.exec(argv, timeout_s=time_limit_s)
         attempt.exit_code, attempt.timed_out = result.exit_code, result.timed_out
         attempt.stdout, attempt.stderr = result.stdout, result.stderr
         attempt.agent_s = result.duration_s
@@ -411,21 +427,29 @@ def _stop_quietly(sandbox: Sandbox) -> None:
         sandbox.stop()
 
 
+def check_cell(catalog: Catalog, cell: CellId) -> None:
+    """CellError unless the catalog knows the cell's agent, task and model."""
+    if cell.agent not in catalog.agents:
+        raise CellError(f"unknown agent {cell.agent!r} (see `cab catalog agents`)")
+    if cell.task not in catalog.tasks:
+        raise CellError(f"unknown task {cell.task!r} (see `cab catalog tasks`)")
+    if cell.model not in CALIBRATION_MODELS:
+        try:
+            catalog.models.get(cell.model)
+        except KeyError:
+            raise CellError(
+                f"unknown model {cell.model!r} (models.toml, or one of "
+                f"{', '.join(sorted(CALIBRATION_MODELS))})"
+            ) from None
+
+
 def run_cell(cell: CellId, ctx: CellContext) -> CellResult:
     """Run one cell and write its signed receipt; infra errors are retried with backoff and,
     if they persist, recorded as the `infra_error` outcome (never as the agent's failure)."""
     started_at = datetime.now(UTC)
     t0 = time.monotonic()
     catalog = ctx.catalog
-    if cell.agent not in catalog.agents:
-        raise CellError(f"unknown agent {cell.agent!r}")
-    if cell.task not in catalog.tasks:
-        raise CellError(f"unknown task {cell.task!r}")
-    if cell.model not in CALIBRATION_MODELS:
-        try:
-            catalog.models.get(cell.model)
-        except KeyError:
-            raise CellError(f"unknown model {cell.model!r}") from None
+    check_cell(catalog, cell)
     task_spec = catalog.tasks[cell.task]
     task_dir = catalog.root / "tasks" / cell.task
     image = ctx.agent_image(cell.agent)
@@ -463,13 +487,17 @@ def run_cell(cell: CellId, ctx: CellContext) -> CellResult:
                     ctx, cell, image, key, work, task_dir, task_spec.time_limit_s, removals
                 )
                 workspace_s = time.monotonic() - ws_started - attempt.agent_s - attempt.collect_s
-                if _model_failed_for_infra(ctx, cell) and attempt.exit_code != 0:
-                    raise InfraError("the model endpoint kept failing (5xx/429 after retries)")
                 ctx.progress(f"{cell.key}: checks")
                 c_started = time.monotonic()
                 assert attempt.changes is not None
                 checks = run_checks(task_dir, task_spec, attempt.changes.patch, runtime)
                 checks_s = time.monotonic() - c_started
+                # Work that passes stands, whatever the endpoint did. Otherwise an agent whose
+                # last model request failed for the endpoint's reasons (after its own retries)
+                # was stopped by the infrastructure: retried, never counted against it. Some
+                # agents exit 0 after giving up, so the exit code does not decide this.
+                if not checks.passed and _model_failed_for_infra(ctx, cell):
+                    raise InfraError("the model endpoint kept failing (5xx/429 after retries)")
                 break
             except (InfraError, SandboxError, ChecksInfraError, WorkspaceError) as exc:
                 # Our own signal handler removed the containers: not an infra error to retry.
@@ -649,7 +677,10 @@ def _finish(
     tmp.write_text(receipt.model_dump_json(indent=1), encoding="utf-8")
     tmp.replace(predicate)
     envelope = sign_receipt(predicate, ctx.signer)
-    return CellResult(cell, outcome, envelope, detail, total_s, attempt.agent_s, checks_s)
+    commands_s = sum(checks.command_s.values()) if checks is not None else 0.0
+    return CellResult(
+        cell, outcome, envelope, detail, total_s, attempt.agent_s, checks_s, commands_s
+    )
 
 
 def hostname_runner_id() -> str:
