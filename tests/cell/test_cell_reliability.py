@@ -90,6 +90,7 @@ def test_an_endpoint_that_always_fails_is_an_infra_error_after_bounded_retries(
 
 def _catalog_with_time_limit(root: Path, dest: Path, task: str, limit_s: int) -> Path:
     """A copy of the catalog root whose `task` has a tiny time limit."""
+    dest.mkdir()
     for name in ("models.toml", "images"):
         src = root / name
         (shutil.copytree if src.is_dir() else shutil.copyfile)(src, dest / name)
