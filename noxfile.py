@@ -41,3 +41,12 @@ def tasks(session: nox.Session) -> None:
     """Gold validation of every task in containers (needs the runtime images: builds them)."""
     session.run(PY, "-m", "runner", "images", "build-runtime", "--all")
     session.run(PY, "-m", "runner", "tasks", "validate", *session.posargs)
+
+
+@nox.session
+def cells(session: nox.Session) -> None:
+    """The full cell matrix through the real agents (needs Docker and the built agent and runtime
+    images): every agent x oracle/null x a Python, a Node and a shell task, vandal for every
+    agent, flaky for four. The default `tests` session runs a CI-sized subset of the same tests."""
+    session.env["CAB_CELL_MATRIX"] = "full"
+    session.run(PY, "-m", "pytest", "-m", "docker", "tests/cell", *session.posargs)

@@ -137,14 +137,20 @@ def _docker_run(
         argv += ["--mount", f"type=bind,src={host},dst={target}{',readonly' if read_only else ''}"]
     argv += [image, "python3", "/in/driver.py", phase]
     try:
-        return subprocess.run(argv, capture_output=True, timeout=timeout_s, check=False)
+        proc = subprocess.run(argv, capture_output=True, timeout=timeout_s, check=False)
     except FileNotFoundError:
         raise ChecksInfraError("docker is not installed") from None
-    except subprocess.TimeoutExpired:
-        raise ChecksInfraError(f"{phase} container did not finish in {timeout_s:.0f}s") from None
-    finally:
+    except BaseException as exc:
         # --rm removes it on a normal exit; a killed `docker run` client leaves it running.
         subprocess.run(["docker", "rm", "-f", name], capture_output=True, check=False)
+        if isinstance(exc, subprocess.TimeoutExpired):
+            raise ChecksInfraError(
+                f"{phase} container did not finish in {timeout_s:.0f}s"
+            ) from None
+        raise
+    if proc.returncode in DOCKER_FAILURES:  # it may have been created and never removed
+        subprocess.run(["docker", "rm", "-f", name], capture_output=True, check=False)
+    return proc
 
 
 def _phase(
