@@ -245,17 +245,21 @@ def _usage(ctx: CellContext, cell: CellId, agent_tokens: int | None) -> Usage:
     )
 
 
-def _model_failed_for_infra(ctx: CellContext, cell: CellId) -> bool:
-    """The model side broke (5xx/429 after the agent's own retries), not the agent: the last
-    request failed with a server status and none succeeded after it."""
+def _model_failed_for_infra(ctx: CellContext, cell: CellId, *, timed_out: bool) -> bool:
+    """The model side broke, not the agent: its last request (after the agent's own retries)
+    failed with a server status (5xx, 408, 429), or with none at all because the upstream
+    connection dropped or stalled (seen with `flaky`: LiteLLM logs "Connection error." and no
+    status). An agent killed at its time limit aborts its request the same status-less way, so
+    for a timed-out run only an explicit server status counts."""
     from runner.proxy import read_usage
 
     records = read_usage(ctx.proxy.usage_dir, cell.key)
-    if not records:
+    if not records or records[-1].get("status") == "success":
         return False
-    last = records[-1]
-    status = int(last.get("http_status") or 0)
-    return last.get("status") != "success" and (status >= 500 or status == 429)
+    status = int(records[-1].get("http_status") or 0)
+    if status >= 500 or status in (408, 429):
+        return True
+    return status == 0 and not timed_out
 
 
 def _is_own(path: str) -> bool:
@@ -496,7 +500,9 @@ def run_cell(cell: CellId, ctx: CellContext) -> CellResult:
                 # last model request failed for the endpoint's reasons (after its own retries)
                 # was stopped by the infrastructure: retried, never counted against it. Some
                 # agents exit 0 after giving up, so the exit code does not decide this.
-                if not checks.passed and _model_failed_for_infra(ctx, cell):
+                if not checks.passed and _model_failed_for_infra(
+                    ctx, cell, timed_out=attempt.timed_out
+                ):
                     raise InfraError("the model endpoint kept failing (5xx/429 after retries)")
                 break
             except (InfraError, SandboxError, ChecksInfraError, WorkspaceError) as exc:

@@ -141,3 +141,35 @@ def test_cell_run_refuses_unknown_names_before_starting_anything(
     assert message in result.output
     assert len(result.output.strip().splitlines()) == 1
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("last", "timed_out", "infra"),
+    [
+        ({"status": "failure", "http_status": 500}, False, True),
+        ({"status": "failure", "http_status": 429}, True, True),
+        # A stalled stream the upstream dropped: no status at all (a real flaky cell).
+        ({"status": "failure", "http_status": None, "error": "Connection error."}, False, True),
+        # The same status-less failure when the agent was killed at its limit: its own abort.
+        ({"status": "failure", "http_status": None}, True, False),
+        ({"status": "failure", "http_status": 400}, False, False),  # the agent's bad request
+        ({"status": "success", "http_status": 200}, False, False),
+    ],
+)
+def test_model_failures_that_are_infrastructure(
+    tmp_path: Path, last: dict[str, object], timed_out: bool, infra: bool
+) -> None:
+    import json
+    from types import SimpleNamespace
+
+    from runner.cell._lifecycle import _model_failed_for_infra
+    from runner.proxy import usage_file
+    from runner.receipts import CellId
+
+    cell = CellId(agent="codex", model="flaky", task="py-semver-prerelease", attempt=1)
+    path = usage_file(tmp_path, cell.key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    first = {"status": "failure", "http_status": 500, "cell_id": cell.key}
+    path.write_text("".join(json.dumps({**r, "cell_id": cell.key}) + "\n" for r in (first, last)))
+    ctx = SimpleNamespace(proxy=SimpleNamespace(usage_dir=tmp_path))
+    assert _model_failed_for_infra(ctx, cell, timed_out=timed_out) is infra  # type: ignore[arg-type]
