@@ -49,3 +49,12 @@ def sweep(session: nox.Session) -> None:
     path. Calibration models by default; pass cab sweep options after --, e.g.
     `nox -s sweep -- --models oracle,null,vandal,flaky`."""
     session.run(PY, "-m", "runner", "sweep", *session.posargs)
+
+
+@nox.session
+def cells(session: nox.Session) -> None:
+    """The full cell matrix through the real agents (needs Docker and the built agent and runtime
+    images): every agent x oracle/null x a Python, a Node and a shell task, vandal for every
+    agent, flaky for four. The default `tests` session runs a CI-sized subset of the same tests."""
+    session.env["CAB_CELL_MATRIX"] = "full"
+    session.run(PY, "-m", "pytest", "-m", "docker", "tests/cell", *session.posargs)

@@ -269,6 +269,23 @@ def test_aider_gets_whole_file_listings(tasks: list[OracleTask]) -> None:
     assert plan_reply(Behaviour.oracle, after, tasks).text.startswith("Done")
 
 
+def test_aider_gets_the_edits_again_after_adding_files(tasks: list[OracleTask]) -> None:
+    # Aider does not apply edits to files outside its chat: it adds them and asks again. The
+    # oracle must repeat the listings, or the workspace stays untouched (seen in a real cell).
+    conv = load_recorded("aider")
+    first = plan_reply(Behaviour.oracle, conv, tasks)
+    paths = ", ".join(c.path for c in tasks[0].changes)
+    again = dataclasses.replace(
+        conv,
+        messages=(
+            *conv.messages,
+            Message("assistant", first.text),
+            Message("user", f"I added these files to the chat: {paths}\nLet me know if ..."),
+        ),
+    )
+    assert plan_reply(Behaviour.oracle, again, tasks).text == first.text
+
+
 @pytest.mark.parametrize(
     ("system", "fmt", "marker"),
     [
@@ -312,7 +329,8 @@ def test_vandal_goes_out_of_scope_through_the_shell(tasks: list[OracleTask]) -> 
     (call,) = plan_reply(Behaviour.vandal, conv, tasks).tool_calls
     validate_call(conv, call)
     script = command_text(call)
-    assert "rm -rf -- README.md" in script  # README.md is outside allowed_paths stats/**
+    assert "for f in README.md" in script  # README.md is outside allowed_paths stats/**
+    assert 'do unlink "$f"; done' in script
     for needle in ("/etc/cab-vandal", "/usr/local/bin/cab-vandal", "~/.cab-vandal", "/tests",
                    "/solution", "curl", "socket.create_connection"):  # fmt: skip
         assert needle in script
@@ -348,3 +366,32 @@ def test_replies_are_deterministic(tasks: list[OracleTask]) -> None:
         assert plan_reply(Behaviour.oracle, conv, tasks) == plan_reply(
             Behaviour.oracle, conv, tasks
         )
+
+
+def test_task_found_in_a_quoted_escaped_prompt(root: Path) -> None:
+    # Kilo sends the prompt in double quotes with the quotes inside backslash-escaped (seen in a
+    # real cell: the oracle answered "could not find the task" and the cell failed).
+    from runner.oracle import find_task
+
+    tasks = load_oracle_tasks(root)
+    task = next(t for t in tasks if t.id == "py-semver-prerelease")
+    assert '"' in task.instruction
+    escaped = task.instruction.replace('"', '\\"')
+    text = f'"{escaped}"\n\n<environment_details>\nWorking directory: /workspace\n'
+    found = find_task(tasks, text)
+    assert found is not None and found.id == task.id
+
+
+def test_text_edits_use_the_fence_aider_demands(tasks: list[OracleTask]) -> None:
+    # With a file holding ``` in the chat, Aider asks for ```` fences and ignores ``` ones (a
+    # vandal cell's README edit was silently dropped).
+    conv = load_recorded("aider")
+    ask = "I added these files to the chat: README.md\n- Second line: opening ````\n"
+    again = dataclasses.replace(
+        conv,
+        messages=(*conv.messages, Message("assistant", "x"), Message("user", ask)),
+    )
+    for behaviour in (Behaviour.oracle, Behaviour.vandal):
+        text = plan_reply(behaviour, again, tasks).text
+        assert re.search(r"^````[a-z]*\n", text, re.M), text[:200]
+    assert "\n````" not in plan_reply(Behaviour.oracle, conv, tasks).text

@@ -330,6 +330,12 @@ class AgentSpec(Strict):
     read_only_root: bool = Field(
         default=True, description="False when the agent insists on writing outside home and /tmp"
     )
+    workspace_state: list[str] = Field(
+        default_factory=list,
+        description="Globs (relative to the workspace root) of files the agent keeps there for "
+        "itself, e.g. caches it has no switch to move: removed before the changes are collected "
+        "unless the task's repo has them, so they count neither as patch nor as blast radius",
+    )
     notes: dict[str, str] = Field(
         default_factory=dict, description="Why a flag or setting is there, caveats, sources"
     )

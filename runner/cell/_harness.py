@@ -3,6 +3,7 @@ resolved images, the runner's signing key, and a resumable output folder."""
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -31,7 +32,7 @@ from runner.receipts import (
     public_key_line,
     verify_receipts,
 )
-from runner.sandbox import Limits, reap_stale
+from runner.sandbox import Interrupted, Limits, install_signal_handlers, reap_stale
 
 DEFAULT_KEY = Path(".cab/keys/runner_ed25519")
 
@@ -116,6 +117,9 @@ def shard_context(
 
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / ".work").mkdir(exist_ok=True)
+    # Before any worker thread starts: only the main thread can set signal handlers, and without
+    # them SIGTERM would kill us with containers (and the proxy's process group) still running.
+    install_signal_handlers()
     reaped = reap_stale()
     if reaped:
         progress(f"removed {reaped} container(s) left by an interrupted run")
@@ -143,8 +147,9 @@ def shard_context(
         yield CellContext(
             catalog=catalog,
             proxy=proxy,
-            agent_image=resolve_agent_image(catalog.root),
-            runtime_image=resolve_runtime_image(catalog.root),
+            # Resolved once per shard: an image inspect is a Docker round trip per cell otherwise.
+            agent_image=functools.cache(resolve_agent_image(catalog.root)),
+            runtime_image=functools.cache(resolve_runtime_image(catalog.root)),
             signer=key.signer,
             runner_id=key.runner_id,
             out_dir=out_dir,
@@ -173,18 +178,28 @@ def run_many(
     does not stop the others."""
     results: list[CellResult] = []
     lock = threading.Lock()
-    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+    pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="cell")
+    try:
         futures = {pool.submit(run_cell, cell, ctx): cell for cell in cells}
         for future in as_completed(futures):
             cell = futures[future]
             try:
                 result = future.result()
+            except Interrupted:
+                raise
             except CellError as exc:
                 on_result(exc, cell)
+                continue
+            except Exception as exc:  # a harness bug in one cell must not lose the others
+                on_result(CellError(f"{type(exc).__name__}: {exc}"), cell)
                 continue
             with lock:
                 results.append(result)
             on_result(result, cell)
+    finally:
+        # On a signal (KeyboardInterrupt/SystemExit raised here) queued cells never start and
+        # running ones end fast: their containers are gone and they raise Interrupted.
+        pool.shutdown(wait=True, cancel_futures=True)
     return results
 
 

@@ -60,7 +60,7 @@ class Workspace:
 def make_workspace(task_repo: Path, dest: Path, git_dir: Path) -> Workspace:
     """Copy the task's repo/ to `dest`, commit it as the baseline (in the agent's repository and
     in the harness's private one), and open it to the agent's uid."""
-    shutil.copytree(task_repo, dest, symlinks=True)
+    shutil.copytree(task_repo, dest, symlinks=True, dirs_exist_ok=True)
     for repo_args in ([], [f"--git-dir={git_dir}", f"--work-tree={dest}"]):
         if repo_args:
             git(dest, "init", "-q", "-b", "main", "--bare", str(git_dir))

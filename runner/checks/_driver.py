@@ -102,6 +102,7 @@ def run_lint(spec: dict[str, Any], files: list[str]) -> tuple[str | None, dict[s
 
 def phase_lint(spec: dict[str, Any]) -> None:
     record: dict[str, Any] = {}
+    started = time.monotonic()
     try:
         record["baseline"], record["baseline_run"] = run_lint(spec, spec["lint_before"])
         record["apply_error"] = apply_patch()
@@ -109,6 +110,7 @@ def phase_lint(spec: dict[str, Any]) -> None:
             record["patched"], record["patched_run"] = run_lint(spec, spec["lint_after"])
     except subprocess.TimeoutExpired as exc:
         record["error"] = f"the linter timed out after {exc.timeout:.0f}s"
+    record["duration_s"] = round(time.monotonic() - started, 3)
     write_json("/out/lint.json", record)
 
 

@@ -16,6 +16,7 @@ import subprocess
 import tempfile
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -27,6 +28,7 @@ from runner.checks._junit import MAX_REPORT_BYTES
 from runner.checks._lint import LINTABLE, SHELL_SHEBANG, lint_verdict
 from runner.checks._runner import runner_verdict
 from runner.checks._verdict import Verdict
+from runner.sandbox import LABEL, owner_label
 
 DRIVER = Path(__file__).with_name("_driver.py")
 # Limits of a checks container. The hidden suites are meant to take under a minute.
@@ -55,6 +57,9 @@ class CheckOutcome:
     diff: Verdict
     logs: dict[str, bytes] = field(default_factory=dict)
     durations_s: dict[str, float] = field(default_factory=dict)
+    # The check commands' own time as the driver measured it inside the container (lint: both
+    # linter runs and the patch; runner: the test command), without the container's start.
+    command_s: dict[str, float] = field(default_factory=dict)
 
     @property
     def verdicts(self) -> tuple[Verdict, Verdict, Verdict]:
@@ -115,6 +120,8 @@ def _docker_run(
     name = f"cab-check-{phase}-{uuid.uuid4().hex[:12]}"
     argv = [
         "docker", "run", "--rm", "--name", name,
+        # The owner label lets an interrupted run remove it (runner.sandbox.stop_all_owned).
+        "--label", f"{LABEL}={owner_label()}",
         "--network", "none",
         "--cap-drop", "ALL",
         "--security-opt", "no-new-privileges",
@@ -130,14 +137,20 @@ def _docker_run(
         argv += ["--mount", f"type=bind,src={host},dst={target}{',readonly' if read_only else ''}"]
     argv += [image, "python3", "/in/driver.py", phase]
     try:
-        return subprocess.run(argv, capture_output=True, timeout=timeout_s, check=False)
+        proc = subprocess.run(argv, capture_output=True, timeout=timeout_s, check=False)
     except FileNotFoundError:
         raise ChecksInfraError("docker is not installed") from None
-    except subprocess.TimeoutExpired:
-        raise ChecksInfraError(f"{phase} container did not finish in {timeout_s:.0f}s") from None
-    finally:
+    except BaseException as exc:
         # --rm removes it on a normal exit; a killed `docker run` client leaves it running.
         subprocess.run(["docker", "rm", "-f", name], capture_output=True, check=False)
+        if isinstance(exc, subprocess.TimeoutExpired):
+            raise ChecksInfraError(
+                f"{phase} container did not finish in {timeout_s:.0f}s"
+            ) from None
+        raise
+    if proc.returncode in DOCKER_FAILURES:  # it may have been created and never removed
+        subprocess.run(["docker", "rm", "-f", name], capture_output=True, check=False)
+    return proc
 
 
 def _phase(
@@ -189,6 +202,7 @@ def run_checks(
     task_dir = task_dir.resolve()  # bind mounts need absolute paths
     _check_image_user(image)
     durations: dict[str, float] = {}
+    commands: dict[str, float] = {}
     logs: dict[str, bytes] = {}
     started = time.monotonic()
     diff = (
@@ -225,61 +239,80 @@ def run_checks(
         for p in in_dir.iterdir():
             p.chmod(0o644)
 
-        started = time.monotonic()
-        if lint_tool == "none" or not files:
-            lint = (
-                lint_verdict("none", None, None)
-                if lint_tool == "none"
-                else Verdict("lint", True, "no file changed")
-            )
-        else:
-            record, out_dir, raw = _phase(image, "lint", task_dir, in_dir, LINT_TIMEOUT_S)
-            shutil.rmtree(out_dir, ignore_errors=True)
-            logs["lint"] = json.dumps(record, sort_keys=True).encode() + b"\n" + raw
-            if record.get("apply_error"):
-                lint = Verdict("lint", False, f"the patch does not apply: {record['apply_error']}")
-            elif record.get("error"):
-                lint = Verdict("lint", False, record["error"])
-            else:
-                lint = lint_verdict(
-                    lint_tool, record.get("baseline"), record.get("patched"), renames=renames
+        def lint_check() -> Verdict:
+            started = time.monotonic()
+            if lint_tool == "none" or not files:
+                lint = (
+                    lint_verdict("none", None, None)
+                    if lint_tool == "none"
+                    else Verdict("lint", True, "no file changed")
                 )
-        durations["lint"] = time.monotonic() - started
+            else:
+                record, out_dir, raw = _phase(image, "lint", task_dir, in_dir, LINT_TIMEOUT_S)
+                shutil.rmtree(out_dir, ignore_errors=True)
+                if isinstance(record.get("duration_s"), int | float):
+                    commands["lint"] = float(record["duration_s"])
+                logs["lint"] = json.dumps(record, sort_keys=True).encode() + b"\n" + raw
+                if record.get("apply_error"):
+                    lint = Verdict(
+                        "lint", False, f"the patch does not apply: {record['apply_error']}"
+                    )
+                elif record.get("error"):
+                    lint = Verdict("lint", False, record["error"])
+                else:
+                    lint = lint_verdict(
+                        lint_tool, record.get("baseline"), record.get("patched"), renames=renames
+                    )
+            durations["lint"] = time.monotonic() - started
 
-        started = time.monotonic()
-        record, out_dir, raw = _phase(image, "runner", task_dir, in_dir, runner_timeout_s)
-        try:
-            report = _read_regular_file(out_dir / report_rel, MAX_REPORT_BYTES)
-        finally:
-            shutil.rmtree(out_dir, ignore_errors=True)
-        logs["runner"] = (
-            f"exit={record.get('exit')} timed_out={record.get('timed_out')}\n".encode()
-            + f"--- stdout\n{record.get('stdout', '')}\n".encode()
-            + f"--- stderr\n{record.get('stderr', '')}\n".encode()
-            + raw
-        )
-        if report is not None:
-            logs["report"] = report
-        if record.get("apply_error"):
-            runner = Verdict(
-                "runner",
-                False,
-                f"the patch does not apply: {record['apply_error']}",
-                {
-                    "suite_ran": False,
-                    "fail_to_pass_failed": list(spec.checks.runner.fail_to_pass),
-                    "pass_to_pass_failed": list(spec.checks.runner.pass_to_pass),
-                },
+            return lint
+
+        def runner_check() -> Verdict:
+            started = time.monotonic()
+            record, out_dir, raw = _phase(image, "runner", task_dir, in_dir, runner_timeout_s)
+            if isinstance(record.get("duration_s"), int | float):
+                commands["runner"] = float(record["duration_s"])
+            try:
+                report = _read_regular_file(out_dir / report_rel, MAX_REPORT_BYTES)
+            finally:
+                shutil.rmtree(out_dir, ignore_errors=True)
+            logs["runner"] = (
+                f"exit={record.get('exit')} timed_out={record.get('timed_out')}\n".encode()
+                + f"--- stdout\n{record.get('stdout', '')}\n".encode()
+                + f"--- stderr\n{record.get('stderr', '')}\n".encode()
+                + raw
             )
-        else:
-            runner = runner_verdict(
-                spec.checks.runner,
-                report,
-                record.get("exit"),
-                timed_out=bool(record.get("timed_out")),
-            )
-        durations["runner"] = time.monotonic() - started
+            if report is not None:
+                logs["report"] = report
+            if record.get("apply_error"):
+                runner = Verdict(
+                    "runner",
+                    False,
+                    f"the patch does not apply: {record['apply_error']}",
+                    {
+                        "suite_ran": False,
+                        "fail_to_pass_failed": list(spec.checks.runner.fail_to_pass),
+                        "pass_to_pass_failed": list(spec.checks.runner.pass_to_pass),
+                    },
+                )
+            else:
+                runner = runner_verdict(
+                    spec.checks.runner,
+                    report,
+                    record.get("exit"),
+                    timed_out=bool(record.get("timed_out")),
+                )
+            durations["runner"] = time.monotonic() - started
+            return runner
+
+        # Each container applies the patch to its own pristine copy: they run side by side.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="checks-lint") as pool:
+            lint_future = pool.submit(lint_check)
+            runner = runner_check()
+            lint = lint_future.result()
     finally:
         shutil.rmtree(in_dir, ignore_errors=True)
     logs["diff"] = patch.encode()
-    return CheckOutcome(runner=runner, lint=lint, diff=diff, logs=logs, durations_s=durations)
+    return CheckOutcome(
+        runner=runner, lint=lint, diff=diff, logs=logs, durations_s=durations, command_s=commands
+    )

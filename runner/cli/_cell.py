@@ -10,6 +10,7 @@ from runner.cell import (
     DEFAULT_KEY,
     CellError,
     CellResult,
+    check_cell,
     completed_cells,
     load_or_create_key,
     run_many,
@@ -19,7 +20,9 @@ from runner.cell import (
 )
 from runner.cli._common import Ctx, InputError, catalog_errors, pass_ctx, print_json
 from runner.plan import PlanError, parse_cell_arg
+from runner.proxy import ProxyStartError
 from runner.receipts import CellId
+from runner.sandbox import SandboxError
 
 _key_option = click.option(
     "--key", "key_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -53,6 +56,11 @@ def _run(
     out_dir = out_dir.resolve()  # bind mounts and git work trees need absolute paths
     with catalog_errors():
         catalog = load_catalog(ctx.root)
+    for c in cells:  # before anything starts: a typo must not cost a proxy start
+        try:
+            check_cell(catalog, c)
+        except CellError as exc:
+            raise InputError(f"{c.key}: {exc}") from None
     key = load_or_create_key(key_path or ctx.root / DEFAULT_KEY, runner_id)
     trust_dir = write_trust(out_dir, key)
     if resume:
@@ -80,8 +88,10 @@ def _run(
             with shard_context(catalog, out_dir, key, models=models, flaky_rate=flaky_rate,
                                progress=progress) as cell_ctx:  # fmt: skip
                 results = run_many(cells, cell_ctx, concurrency=concurrency, on_result=report)
-        except CellError as exc:
-            raise click.ClickException(str(exc)) from None
+        except (CellError, SandboxError, ProxyStartError, OSError) as exc:
+            # Nothing could run (no engine, no image, the proxy would not start): one line.
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise click.ClickException(f"{type(exc).__name__}: {first}") from None
     if as_json:
         print_json({"results": summary_json(results), "trust_dir": str(trust_dir)})
     else:

@@ -233,7 +233,11 @@ class OracleServer:
 
     def start(self) -> OracleServer:
         async def up() -> int:
-            self._runner = web.AppRunner(make_app(self.settings), access_log=None)
+            # A `slow` or stalled reply may still be sleeping when the shard ends (its agent
+            # was killed at the time limit): don't wait the default 60 s for it at stop.
+            self._runner = web.AppRunner(
+                make_app(self.settings), access_log=None, shutdown_timeout=1.0
+            )
             await self._runner.setup()
             site = web.TCPSite(self._runner, self.host, self.port)
             await site.start()

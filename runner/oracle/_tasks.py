@@ -15,8 +15,9 @@ _DIFF_HEADER = re.compile(r"^diff --git a/(\S+) b/(\S+)$", re.MULTILINE)
 
 
 def normalize_text(text: str) -> str:
-    """Whitespace-insensitive form: agents re-wrap, indent or escape the instruction."""
-    return " ".join(text.split())
+    """Whitespace-insensitive form: agents re-wrap, indent or escape the instruction (Kilo
+    quotes the prompt and backslash-escapes the quotes inside it)."""
+    return " ".join(text.replace('\\"', '"').split())
 
 
 @dataclass(frozen=True)

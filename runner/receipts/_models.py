@@ -131,6 +131,12 @@ class BlastRadius(_Record):
     writes_outside_workspace: list[str] = Field(
         description="Container paths changed outside /workspace, home and /tmp (docker diff)"
     )
+    writes_refused_outside_workspace: list[str] = Field(
+        default_factory=list,
+        description="Paths outside the workspace the agent tried to write and the sandbox refused "
+        "(read-only root, permissions), as its output reports them. Recorded, not an incident: "
+        "nothing changed",
+    )
     network_attempts: Count = Field(description="Connection attempts refused by the sandbox")
     leftover_processes: Count = Field(description="Processes still running when the agent exited")
 

@@ -67,6 +67,11 @@ class SandboxError(Exception):
     """The sandbox backend failed (engine gone, image missing): an infrastructure error."""
 
 
+class Interrupted(Exception):
+    """This process was told to stop (SIGTERM/SIGINT): its sandboxes are gone, and whatever a
+    cell observed after that moment is not a result (no receipt may be written from it)."""
+
+
 class Sandbox(Protocol):
     @property
     def id(self) -> str: ...
@@ -89,6 +94,10 @@ class Sandbox(Protocol):
 
     def processes(self) -> list[str]:
         """Command lines of the processes running now (the sandbox's own init excluded)."""
+        ...
+
+    def kill(self) -> None:
+        """Kill every process in it (kept for diff and removal). Never raises."""
         ...
 
     def stop(self) -> None:

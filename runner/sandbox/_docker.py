@@ -3,7 +3,9 @@
 Containers: no network, every capability dropped, no-new-privileges, cpu/memory/pids limits,
 read-only root with tmpfs where the image allows it, an init process so a stop is immediate, and
 a label naming the process that owns them so nothing leaks: `stop_all_owned()` runs at exit and on
-SIGTERM/SIGINT, and `reap_stale()` removes what a killed run left behind.
+SIGTERM/SIGINT (which also mark the process as interrupted: no new sandbox starts, and an exec
+that was running reports `Interrupted` instead of a result), and `reap_stale()` removes what a
+run killed with SIGKILL left behind.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from runner.sandbox._base import (
     ChangeKind,
     ExecResult,
     FsChange,
+    Interrupted,
     SandboxError,
     SandboxSpec,
 )
@@ -37,13 +40,20 @@ _KINDS = {0: ChangeKind.modified, 1: ChangeKind.added, 2: ChangeKind.deleted}
 _KEEPER = ["sleep", "infinity"]
 
 
-def _client() -> Any:
-    import docker
+_client_cache: Any = None
 
-    try:
-        return docker.from_env(timeout=120)
-    except Exception as exc:  # DockerException, requests errors: all mean "no engine"
-        raise SandboxError(f"Docker engine not reachable: {exc}") from None
+
+def _client() -> Any:
+    """One docker-py client per process: building one costs a version round trip."""
+    global _client_cache
+    if _client_cache is None:
+        import docker
+
+        try:
+            _client_cache = docker.from_env(timeout=120)
+        except Exception as exc:  # DockerException, requests errors: all mean "no engine"
+            raise SandboxError(f"Docker engine not reachable: {exc}") from None
+    return _client_cache
 
 
 def owner_label() -> str:
@@ -53,7 +63,25 @@ def owner_label() -> str:
 
 _NONCE = uuid.uuid4().hex[:8]
 _live: dict[str, DockerSandbox] = {}
-_live_lock = threading.Lock()
+# Reentrant: the signal handler runs on the main thread, possibly while it holds the lock.
+_live_lock = threading.RLock()
+_interrupted = threading.Event()
+
+
+def interrupted() -> bool:
+    """True once this process got SIGTERM/SIGINT (see install_signal_handlers)."""
+    return _interrupted.is_set()
+
+
+def raise_if_interrupted() -> None:
+    if _interrupted.is_set():
+        raise Interrupted("interrupted by a signal")
+
+
+def sleep_unless_interrupted(seconds: float) -> None:
+    """Sleep (a retry's backoff), cut short and raising Interrupted when a signal comes."""
+    if _interrupted.wait(seconds):
+        raise Interrupted("interrupted by a signal")
 
 
 class DockerSandbox:
@@ -105,6 +133,8 @@ class DockerSandbox:
             worker.join(10)
         duration = time.monotonic() - started
         stdout, stderr = out.get("streams") or (b"", b"")
+        # Killed by our own signal handler: what the process did after that is not a result.
+        raise_if_interrupted()
         if timed_out:
             return ExecResult(None, stdout or b"", stderr or b"", duration, True)
         if "error" in out:
@@ -180,6 +210,8 @@ def _is_own_process(args: str) -> bool:
 
 def create_sandbox(spec: SandboxSpec) -> DockerSandbox:
     """Start a contained sandbox from `spec` (kept alive by an idle process; use exec)."""
+    raise_if_interrupted()
+    install_signal_handlers()
     client = _client()
     host_config = {
         "network_mode": "none",
@@ -215,18 +247,31 @@ def create_sandbox(spec: SandboxSpec) -> DockerSandbox:
     sandbox = DockerSandbox(container, client.api, spec)
     with _live_lock:
         _live[sandbox.id] = sandbox
-    _install_handlers()
+    if _interrupted.is_set():  # the signal came while the container was starting
+        sandbox.stop()
+        raise Interrupted("interrupted by a signal")
     return sandbox
 
 
 def stop_all_owned() -> int:
-    """Remove every sandbox this process started and has not stopped. Returns the count."""
+    """Remove every container this process started and has not removed: its sandboxes, and
+    anything else carrying its owner label (the checks containers). Returns the count."""
     with _live_lock:
         live = list(_live.values())
     for sandbox in live:
         with contextlib.suppress(SandboxError):
             sandbox.stop()
-    return len(live)
+    removed = len(live)
+    try:
+        client = _client()
+        others = client.containers.list(all=True, filters={"label": f"{LABEL}={owner_label()}"})
+    except Exception:  # no engine: nothing of ours can be running there either
+        return removed
+    for container in others:
+        with contextlib.suppress(Exception):
+            container.remove(force=True)
+            removed += 1
+    return removed
 
 
 def reap_stale() -> int:
@@ -254,26 +299,44 @@ def _pid_alive(pid: int) -> bool:
 
 
 _handlers_installed = False
+_atexit_registered = False
 
 
-def _install_handlers() -> None:
-    """On SIGTERM/SIGINT: remove our sandboxes, then behave as the previous handler would."""
-    global _handlers_installed
-    if _handlers_installed or threading.current_thread() is not threading.main_thread():
-        return
-    _handlers_installed = True
-    import atexit
+def install_signal_handlers() -> None:
+    """On SIGTERM/SIGINT: mark the process interrupted, remove our containers, then unwind the
+    main thread (KeyboardInterrupt for SIGINT, SystemExit(128 + n) for SIGTERM) so that `with`
+    blocks stop what they started (the proxy runs in its own session and would outlive us).
+    A second signal while unwinding acts as the default one: the process dies at once.
 
-    atexit.register(stop_all_owned)
+    Signal handlers can only be set from the main thread: call this there before starting
+    worker threads (shard_context does); from another thread it only registers the atexit hook.
+    """
+    global _handlers_installed, _atexit_registered
+    with _live_lock:
+        if not _atexit_registered:
+            import atexit
+
+            atexit.register(stop_all_owned)
+            _atexit_registered = True
+        if _handlers_installed or threading.current_thread() is not threading.main_thread():
+            return
+        _handlers_installed = True
     for signum in (signal.SIGTERM, signal.SIGINT):
         previous = signal.getsignal(signum)
+        if previous == signal.SIG_IGN:
+            continue  # whoever started us chose to ignore it (e.g. a background job's SIGINT)
 
         def handler(num: int, frame: FrameType | None, previous: Any = previous) -> None:
-            stop_all_owned()
-            if callable(previous):
-                previous(num, frame)
-            elif previous == signal.SIG_DFL:
+            if _interrupted.is_set():
                 signal.signal(num, signal.SIG_DFL)
                 os.kill(os.getpid(), num)
+                return
+            _interrupted.set()
+            stop_all_owned()
+            if callable(previous) and previous is not signal.default_int_handler:
+                previous(num, frame)
+            if num == signal.SIGINT:
+                raise KeyboardInterrupt
+            raise SystemExit(128 + num)
 
         signal.signal(signum, handler)

@@ -1,0 +1,42 @@
+"""Fixtures of the cell tests (helpers in cellkit.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from runner.catalog import Catalog, load_catalog
+from runner.images import inspect_image, read_lock
+from tests.cell.cellkit import TASKS, Shard, open_shard
+
+
+@pytest.fixture(scope="session")
+def catalog(root: Path) -> Catalog:
+    return load_catalog(root)
+
+
+@pytest.fixture(scope="session")
+def images_ready(docker_engine: None, root: Path, catalog: Catalog) -> None:
+    """The agent and runtime images must be built: cells cannot run otherwise."""
+    from runner.images import runtime_tag
+
+    lock = read_lock(root / "images")["images"]
+    missing = [lock[a]["tag"] for a in catalog.agents if inspect_image(lock[a]["tag"]) is None]
+    runtimes = {catalog.tasks[t].runtime_image for t in TASKS.values()}
+    missing += [t for r in runtimes if inspect_image(t := runtime_tag(root, r)) is None]
+    if missing:
+        pytest.fail(f"images not built: {', '.join(missing)} (run `cab images build --all`)")
+
+
+@pytest.fixture(scope="module")
+def shard(
+    images_ready: None, catalog: Catalog, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Shard]:
+    """One oracle + proxy for the module's cells (the models the acceptance tests use)."""
+    tmp = tmp_path_factory.mktemp("shard")
+    with open_shard(
+        catalog, tmp / "out", tmp / "key", ["oracle", "null", "vandal"], flaky_rate=0.0
+    ) as s:
+        yield s

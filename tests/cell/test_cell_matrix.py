@@ -1,0 +1,60 @@
+"""Every agent, through its real binary in its pinned image: the `oracle` model passes a Python, a
+Node and a shell task, `null` fails them, and the receipts verify as a stranger would verify them.
+
+Default (CI-sized): three agents, one language each, both models. `CAB_CELL_MATRIX=full` (nox -s
+cells): all ten agents x three languages x both models.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from runner.catalog import load_catalog
+from runner.cell import run_cell
+from runner.receipts import CellId, Outcome
+from tests.cell.cellkit import FULL_MATRIX, TASKS, Shard, assert_no_secrets, my_containers, verify
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.docker
+
+AGENTS = sorted(load_catalog(ROOT).agents)
+CI_SUBSET = [("codex", "python"), ("claude-code", "javascript"), ("qwen-code", "shell")]
+MATRIX = [(a, lang) for a in AGENTS for lang in TASKS] if FULL_MATRIX else CI_SUBSET
+
+
+def test_the_matrix_covers_every_agent_when_full() -> None:
+    assert len(AGENTS) == 10
+    if FULL_MATRIX:
+        assert {a for a, _ in MATRIX} == set(AGENTS)
+        assert all({lang for a2, lang in MATRIX if a2 == a} == set(TASKS) for a in AGENTS)
+
+
+@pytest.mark.parametrize(("agent", "language"), MATRIX)
+def test_oracle_passes_and_null_fails(shard: Shard, agent: str, language: str) -> None:
+    task = TASKS[language]
+    for model, expected in (("oracle", Outcome.passed), ("null", Outcome.failed)):
+        cell = CellId(agent=agent, model=model, task=task, attempt=1)
+        result = run_cell(cell, shard.ctx)
+        folder = result.envelope.parent
+        receipt = json.loads((folder / "receipt.json").read_text())
+        assert result.outcome is expected, (
+            f"{cell.key}: {result.outcome.value} ({result.detail})\n"
+            + (folder / "agent.log").read_text(errors="replace")[-3000:]
+        )
+        # The agent really talked to the model through the proxy, and was metered.
+        assert receipt["usage"]["requests"] >= 1
+        assert receipt["usage"]["failed_requests"] == 0
+        if model == "oracle":
+            assert receipt["blast_radius"]["files_changed"] >= 1
+            assert all(c["passed"] for c in receipt["checks"])
+        else:
+            assert receipt["blast_radius"]["files_changed"] == 0
+            # Doing nothing is a failure of the checks, not an agent error.
+            assert receipt["failure_class"] is None
+        assert receipt["blast_radius"]["writes_outside_workspace"] == []
+        assert "1/1 receipts ok" in verify([result.envelope], shard.trust_dir)
+        assert_no_secrets(folder, shard.proxy.secrets())
+    assert my_containers() == []
+    assert list((shard.out / ".work").iterdir()) == []

@@ -1,0 +1,175 @@
+"""The cell's pure parts: what counts as a write outside the workspace, a refused write, a network
+attempt, a credible failure class; agent state files; and `cab cell run` refusing bad input
+before it starts anything."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from runner.catalog import FailureClass
+from runner.cell import credible_failure, network_attempts, refused_writes, remove_workspace_state
+from runner.cell._lifecycle import _outside_workspace
+from runner.cli import main
+from runner.receipts import Usage
+
+
+def test_outside_workspace_keeps_leaves_and_drops_the_engines_own_paths() -> None:
+    diff = [
+        "/usr", "/usr/sbin", "/usr/sbin/docker-init",  # docker's --init mount
+        "/etc", "/etc/cab-vandal",
+        "/workspace/x.py", "/home/agent/.cache/a", "/tmp/t", "/run/cab/proxy.sock",
+    ]  # fmt: skip
+    assert _outside_workspace(diff) == ["/etc/cab-vandal"]
+    # A real write under /usr keeps /usr/... as a leaf even though the engine touched /usr too.
+    assert _outside_workspace([*diff, "/usr/local", "/usr/local/bin/evil"]) == [
+        "/etc/cab-vandal",
+        "/usr/local/bin/evil",
+    ]
+    # A deleted directory has no children in the diff: it is its own leaf.
+    assert _outside_workspace(["/opt", "/opt/tool"]) == ["/opt/tool"]
+
+
+def test_refused_writes_from_shells_python_and_node() -> None:
+    output = "\n".join(
+        [
+            "sh: 1: cannot create /etc/cab-vandal: Read-only file system",
+            "bash: /usr/local/bin/cab-vandal: Read-only file system",
+            "bash: line 3: ../x: Read-only file system",  # relative: not a path we can name
+            "touch: cannot touch '/opt/a': Permission denied",
+            "OSError: [Errno 30] Read-only file system: '/var/lib/z'",
+            "Error: EROFS: read-only file system, open '/srv/y.txt'",
+            "sh: 1: cannot create /home/agent/.x: Read-only file system",  # the agent's own home
+            "cat: /root/secret: Permission denied",  # a refused read is not a write
+            "sh: 1: cannot create /cab-vandal-outside-workspace: Read-only file system",
+        ]
+    )
+    assert refused_writes(output) == [
+        "/cab-vandal-outside-workspace",
+        "/etc/cab-vandal",
+        "/opt/a",
+        "/srv/y.txt",
+        "/usr/local/bin/cab-vandal",
+        "/var/lib/z",
+    ]
+    assert refused_writes("all good") == []
+
+
+def test_network_attempts_are_not_double_counted_across_stream_and_transcript() -> None:
+    err = "OSError: [Errno 101] Network is unreachable"
+    curl = "curl: (7) Failed to connect to 1.1.1.1 port 80 after 0 ms: Couldn't connect to server"
+    # The same two attempts, reported in the agent's stream and again in its transcript.
+    assert network_attempts([f"{err}\n{curl}", f"{err}\n", "nothing"]) == 3
+    assert network_attempts(["", "no network here"]) == 0
+
+
+def _usage(requests: int, failed: int) -> Usage:
+    return Usage(
+        requests=requests,
+        failed_requests=failed,
+        input_tokens=0,
+        output_tokens=0,
+        cached_tokens=0,
+        cost_usd=None,
+        agent_reported_tokens=None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("failure", "exit_code", "requests", "failed", "kept"),
+    [
+        # "api_error_status":null in a clean stream, a "429" in a container id: exit 0, every
+        # request fine: not a model failure.
+        (FailureClass.server_error, 0, 2, 0, False),
+        (FailureClass.rate_limit, 0, 1, 0, False),
+        # The proxy saw a request fail: believed.
+        (FailureClass.rate_limit, 0, 3, 1, True),
+        # The agent failed: its own account stands.
+        (FailureClass.server_error, 1, 2, 0, True),
+        # Not a model-side class: the proxy cannot contradict it.
+        (FailureClass.connection_refused, 0, 0, 0, True),
+        (FailureClass.timeout, None, 1, 0, True),
+    ],
+)
+def test_credible_failure(
+    failure: FailureClass, exit_code: int | None, requests: int, failed: int, kept: bool
+) -> None:
+    got = credible_failure(failure, exit_code, _usage(requests, failed))
+    assert got is (failure if kept else None)
+
+
+def test_workspace_state_is_removed_unless_the_task_has_it(tmp_path: Path) -> None:
+    repo, ws = tmp_path / "repo", tmp_path / "ws"
+    (repo / ".aider.tags.cache.v3").mkdir(parents=True)  # the task ships one: keep it
+    (ws / ".aider.tags.cache.v4").mkdir(parents=True)
+    (ws / ".aider.tags.cache.v4" / "cache.db").write_bytes(b"x")
+    (ws / ".aider.tags.cache.v3").mkdir()
+    (ws / "src").mkdir()
+    (ws / "src" / "keep.py").write_text("x")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (ws / ".aider.tags.cache.v9").symlink_to(outside)  # never followed, never removed
+    remove_workspace_state([".aider.tags.cache.v*"], ws, repo)
+    assert sorted(p.name for p in ws.iterdir()) == [
+        ".aider.tags.cache.v3",
+        ".aider.tags.cache.v9",
+        "src",
+    ]
+    assert outside.is_dir()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--agent", "nope", "--model", "oracle", "--task", "py-semver-prerelease"],
+         "unknown agent 'nope'"),
+        (["--agent", "codex", "--model", "gpt-nope", "--task", "py-semver-prerelease"],
+         "unknown model 'gpt-nope'"),
+        (["--agent", "codex", "--model", "oracle", "--task", "no-such-task"],
+         "unknown task 'no-such-task'"),
+    ],
+)  # fmt: skip
+def test_cell_run_refuses_unknown_names_before_starting_anything(
+    tmp_path: Path, args: list[str], message: str
+) -> None:
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["cell", "run", *args, "--out", str(out),
+                                       "--key", str(tmp_path / "key")])  # fmt: skip
+    assert result.exit_code == 2
+    assert message in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("last", "timed_out", "infra"),
+    [
+        ({"status": "failure", "http_status": 500}, False, True),
+        ({"status": "failure", "http_status": 429}, True, True),
+        # A stalled stream the upstream dropped: no status at all (a real flaky cell).
+        ({"status": "failure", "http_status": None, "error": "Connection error."}, False, True),
+        # The same status-less failure when the agent was killed at its limit: its own abort.
+        ({"status": "failure", "http_status": None}, True, False),
+        ({"status": "failure", "http_status": 400}, False, False),  # the agent's bad request
+        ({"status": "success", "http_status": 200}, False, False),
+    ],
+)
+def test_model_failures_that_are_infrastructure(
+    tmp_path: Path, last: dict[str, object], timed_out: bool, infra: bool
+) -> None:
+    import json
+    from types import SimpleNamespace
+
+    from runner.cell._lifecycle import _model_failed_for_infra
+    from runner.proxy import usage_file
+    from runner.receipts import CellId
+
+    cell = CellId(agent="codex", model="flaky", task="py-semver-prerelease", attempt=1)
+    path = usage_file(tmp_path, cell.key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    first = {"status": "failure", "http_status": 500, "cell_id": cell.key}
+    path.write_text("".join(json.dumps({**r, "cell_id": cell.key}) + "\n" for r in (first, last)))
+    ctx = SimpleNamespace(proxy=SimpleNamespace(usage_dir=tmp_path))
+    assert _model_failed_for_infra(ctx, cell, timed_out=timed_out) is infra  # type: ignore[arg-type]
