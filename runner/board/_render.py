@@ -348,7 +348,7 @@ class SiteRenderer:
                 {
                     "host": None,
                     "id": model_id,
-                    "evidence": evidence[model_id],
+                    "evidence": ordered(model_id),
                     "slug": slug(model_id),
                 }
             )
