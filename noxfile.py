@@ -41,3 +41,18 @@ def tasks(session: nox.Session) -> None:
     """Gold validation of every task in containers (needs the runtime images: builds them)."""
     session.run(PY, "-m", "runner", "images", "build-runtime", "--all")
     session.run(PY, "-m", "runner", "tasks", "validate", *session.posargs)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Performance figures -> bench/results.json + bench/RESULTS.md (needs Docker and the images;
+    ~20 min on 2 cores). Pass bench/run.py options after --, e.g. `-- --only plan verify`."""
+    session.run(PY, "bench/run.py", *session.posargs)
+
+
+@nox.session
+def faults(session: nox.Session) -> None:
+    """Fault injection (tests/test_faults.py, Docker) -> bench/results/faults.json, then the fault
+    table in bench/RESULTS.md. Needs root for the disk-full test (tmpfs mount)."""
+    session.run(PY, "-m", "pytest", "tests/test_faults.py", "-p", "no:randomly", *session.posargs)
+    session.run(PY, "bench/run.py", "--markdown-only")
