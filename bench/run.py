@@ -494,13 +494,28 @@ def fault_table(faults: dict[str, Any]) -> list[str]:
              "Board = board.json cell aggregates equal to the undisturbed run's.", "",
              "| fault | tried | cells before | after fault | after resume | survived | board "
              "same | leaked containers |", "|---|---|---|---|---|---|---|---|"]  # fmt: skip
+    hostile = faults.get("faults", {}).get("hostile_input")
     for name, f in sorted(faults.get("faults", {}).items()):
+        if name == "hostile_input":
+            continue
         lines.append(
             f"| {name} | {f.get('tried', '')} | {f.get('cells_before', '')} | "
             f"{f.get('cells_after_fault', '')} | {f.get('cells_after_resume', '')} | "
             f"{f.get('survived', '')} | {f.get('board_same', '')} | "
             f"{f.get('leaked_containers', '')} |"
         )
+    if hostile:
+        lines += ["", f"Hostile input ({hostile['tried']}): CLI exit codes over the examples "
+                  "(0 = the mutation was still valid, 2 = one-line input error, 1 = `receipts "
+                  "verify` FAIL verdict); no traceback in any.", "",
+                  "| file | examples | exit codes |", "|---|---|---|"]  # fmt: skip
+        for kind, counts in sorted(hostile["results"].items()):
+            codes = ", ".join(f"{k.removeprefix('exit_')}: {v}" for k, v in sorted(counts.items())
+                              if k.startswith("exit_"))  # fmt: skip
+            lines.append(f"| {kind} | {counts['examples']} | {codes} |")
+    notes = [(n, f["note"]) for n, f in sorted(faults.get("faults", {}).items()) if f.get("note")]
+    if notes:
+        lines += ["", "Notes:"] + [f"- {n}: {text}" for n, text in notes]
     if faults.get("excluded_fields"):
         lines += ["", "Board fields excluded from the comparison (timing-dependent): "
                   + ", ".join(faults["excluded_fields"]) + "."]  # fmt: skip
