@@ -141,6 +141,11 @@ def run_cells(out: Path, cells: Sequence[str], key: Path, **kw: Any) -> Run:
     return run
 
 
+def no_receipt_lines(run: Run) -> list[str]:
+    """What the runner said about cells it could not give a receipt (retried on resume)."""
+    return [line[:240] for line in run.lines if line.startswith("ERROR ")]
+
+
 def receipts_state(out: Path) -> dict[str, Any]:
     """Every envelope in `out` verified: {cell key: outcome} of the valid ones, the invalid
     ones, and leftovers of interrupted writes (temporary files, a predicate without envelope)."""
@@ -511,7 +516,7 @@ def test_docker_engine_lost_mid_run(baseline: Path, runner_key: Path, tmp_path: 
     blamed_on_agent = blame_details(out, state["valid"])
     record(name, cells_after_fault=len(state["valid"]), outcomes_after_fault=state["valid"],
            containers_left_by_faulted_run=len(leaked_after_fault), blamed_on_agent=blamed_on_agent,
-           runner_exit=run.proc.returncode)  # fmt: skip
+           runner_exit=run.proc.returncode, no_receipt=no_receipt_lines(run))  # fmt: skip
     # The resume runs against the real socket; its start-up reaps what the cut run left.
     run_pids = [run.proc.pid, *resume(out, cells, runner_key)]
     after = check_clean(name, out, cells, run_pids)
@@ -600,7 +605,7 @@ def test_disk_full_output_folder(baseline: Path, runner_key: Path, tmp_path: Pat
         state = receipts_state(out)
         tracebacks = "Traceback" in run.stderr
         record(name, cells_after_fault=len(state["valid"]), outcomes_after_fault=state["valid"],
-               runner_exit=code, traceback_on_stderr=tracebacks,
+               runner_exit=code, traceback_on_stderr=tracebacks, no_receipt=no_receipt_lines(run),
                invalid_after_fault=state["invalid"], partial_after_fault=state["partial"],
                stderr_tail=run.stderr[-600:])  # fmt: skip
         subprocess.run(["mount", "-o", "remount,size=64m", str(mnt)], check=True)
