@@ -360,7 +360,7 @@ def _image_sizes() -> dict[str, int]:
     from runner.images._build import inspect_image
 
     tags = {name: e["tag"] for name, e in read_lock(ROOT / "images")["images"].items()}
-    tags.update({f"runtime-{n}": runtime_tag(ROOT, n) for n in runtime_dirs(ROOT)})
+    tags.update({n: runtime_tag(ROOT, n) for n in runtime_dirs(ROOT)})
     sizes = {}
     for name, tag in sorted(tags.items()):
         info = inspect_image(tag)
@@ -409,6 +409,12 @@ def bench_images(repeats: int) -> dict[str, Any]:
 # --- output -----------------------------------------------------------------------------------
 
 
+def _when(section: dict[str, Any]) -> str:
+    load = section.get("load_average")
+    tail = f", load average {load[0]} at start, {load[1]} at end" if load else ""
+    return f"_Measured {section.get('measured_at', '?')}{tail}._"
+
+
 def _fmt(s: dict[str, Any], unit: str = "", digits: int = 2) -> str:
     return (f"{s['median']:.{digits}f}{unit} ({s['min']:.{digits}f} / {s['max']:.{digits}f}, "
             f"n={s['runs']})")  # fmt: skip
@@ -429,25 +435,34 @@ def render_markdown(results: dict[str, Any]) -> str:
         "",
     ]
     b = results.get("benchmarks", {})
+    when = sorted({v.get("measured_at", "?") for v in b.values()})
+    if len(when) > 1:
+        lines += [
+            "Sections were measured in separate runs of bench/run.py (`--only`), started at "
+            + ", ".join(when)
+            + "; each section gives its own start time and load average.",
+            "",
+        ]
     if "overhead" in b:
         o = b["overhead"]
         lines += ["## Harness overhead per cell (warm images)", "", o["what"] + ".", "",
                   f"- overhead: {_fmt(o['overhead_s'], ' s')} over {o['cells']} cells"]  # fmt: skip
         for k, v in o["breakdown_s"].items():
             lines.append(f"  - {k}: {_fmt(v, ' s')}")
-        lines += ["", o["note"] + ".", ""]
+        lines += ["", o["note"] + ".", "", _when(o), ""]
     if "throughput" in b:
         t = b["throughput"]
         lines += ["## Throughput (calibration models)", "", t["what"] + ".",
                   f"Cells: {len(t['cells'])} ({', '.join(t['cells'])}); outcomes over all runs: "
                   f"{t['outcomes']}.", "",
-                  "| concurrency | cells/hour | cells/hour excl. start-up | wall s |",
-                  "|---|---|---|---|"]  # fmt: skip
+                  "| concurrency | cells/hour | cells/hour excl. start-up | wall s "
+                  "| load at start |",
+                  "|---|---|---|---|---|"]  # fmt: skip
         for conc, v in t["concurrency"].items():
             lines.append(f"| {conc} | {_fmt(v['cells_per_hour'], '', 0)} | "
                          f"{_fmt(v['cells_per_hour_excluding_startup'], '', 0)} | "
-                         f"{_fmt(v['wall_s'], '', 1)} |")  # fmt: skip
-        lines.append("")
+                         f"{_fmt(v['wall_s'], '', 1)} | {v['load_average'][0]} |")  # fmt: skip
+        lines += ["", _when({"measured_at": t.get("measured_at")}), ""]
     if "verify" in b:
         v = b["verify"]
         lines += ["## Verify and merge", "", v["what"] + ".",
@@ -458,12 +473,21 @@ def render_markdown(results: dict[str, Any]) -> str:
             lines.append(f"| {int(n):,} | {_fmt(row['verify_s'])} | {_fmt(row['merge_s'])} | "
                          f"{row['verify_us_per_receipt_median']} | "
                          f"{row['merge_us_per_receipt_median']} |")  # fmt: skip
-        lines += ["", "Growth is linear when the µs/receipt columns stay flat.", ""]
+        lines += [
+            "",
+            "Growth is linear when the µs/receipt columns stay flat. Load average at the "
+            "start of each size: "
+            + ", ".join(f"{int(n):,}: {row['load_average'][0]}" for n, row in v["sizes"].items())
+            + ".",
+            "",
+            _when({"measured_at": v.get("measured_at")}),
+            "",
+        ]
     if "plan" in b:
         p = b["plan"]
         lines += ["## Plan time, full public matrix", "",
                   f"{p['matrix']} = {p['cells']:,} cells in {p['shards']} shards: "
-                  f"{_fmt(p['seconds'], ' s', 3)}. {p['what']}.", ""]  # fmt: skip
+                  f"{_fmt(p['seconds'], ' s', 3)}. {p['what']}.", "", _when(p), ""]  # fmt: skip
     if "images" in b:
         i = b["images"]
         w, c = i["warm_rebuild_s"], i["cold_build_s"]
@@ -476,6 +500,7 @@ def render_markdown(results: dict[str, Any]) -> str:
                   f"{c['agents_measured_at']}, not re-measured: {c['agents_source']})",
                   f"- cold build, runtime-python: {c['runtime_python']} s (recorded: "
                   f"{c['runtime_source']})", "",
+                  "", _when({"measured_at": i.get("measured_at")}), "",
                   "| image | size MB (re-measured) |", "|---|---|"]  # fmt: skip
         for name, mb in i["size_mb"].items():
             if name != "re_measured":
@@ -571,7 +596,10 @@ def main() -> int:
                 if name in only:
                     log(f"{name} ...")
                     t0 = time.perf_counter()
+                    started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
                     fn()
+                    for section in ("overhead", "throughput") if name == "throughput" else (name,):
+                        b[section]["measured_at"] = started
                     log(f"{name} done in {time.perf_counter() - t0:.0f}s")
                     _write(results)
         finally:
