@@ -54,5 +54,7 @@ def bench(session: nox.Session) -> None:
 def faults(session: nox.Session) -> None:
     """Fault injection (tests/test_faults.py, Docker) -> bench/results/faults.json, then the fault
     table in bench/RESULTS.md. Needs root for the disk-full test (tmpfs mount)."""
-    session.run(PY, "-m", "pytest", "tests/test_faults.py", "-p", "no:randomly", *session.posargs)
+    session.run(
+        PY, "-m", "pytest", "tests/test_faults.py", *session.posargs, env={"CAB_FAULTS": "1"}
+    )
     session.run(PY, "bench/run.py", "--markdown-only")
