@@ -58,3 +58,20 @@ def cells(session: nox.Session) -> None:
     agent, flaky for four. The default `tests` session runs a CI-sized subset of the same tests."""
     session.env["CAB_CELL_MATRIX"] = "full"
     session.run(PY, "-m", "pytest", "-m", "docker", "tests/cell", *session.posargs)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Performance figures -> bench/results.json + bench/RESULTS.md (needs Docker and the images;
+    ~20 min on 2 cores). Pass bench/run.py options after --, e.g. `-- --only plan verify`."""
+    session.run(PY, "bench/run.py", *session.posargs)
+
+
+@nox.session
+def faults(session: nox.Session) -> None:
+    """Fault injection (tests/test_faults.py, Docker) -> bench/results/faults.json, then the fault
+    table in bench/RESULTS.md. Needs root for the disk-full test (tmpfs mount)."""
+    session.run(
+        PY, "-m", "pytest", "tests/test_faults.py", *session.posargs, env={"CAB_FAULTS": "1"}
+    )
+    session.run(PY, "bench/run.py", "--markdown-only")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import random
 import threading
 from collections.abc import Callable, Iterator
@@ -45,6 +46,23 @@ MODELS: dict[str, Behaviour] = {
 }
 
 
+# What a `flaky` request can suffer. "badjson" (a 200 whose body is not JSON) is opt-in, so the
+# default fault sequence of a seed is unchanged; CAB_ORACLE_FAULTS (comma-separated) picks the
+# kinds for servers started by the harness (fault-injection tests).
+FAULT_KINDS = ("500", "429", "stall", "badjson")
+DEFAULT_FAULTS = ("500", "429", "stall")
+FAULTS_ENV = "CAB_ORACLE_FAULTS"
+
+
+def faults_from_env() -> tuple[str, ...]:
+    raw = os.environ.get(FAULTS_ENV, "")
+    kinds = tuple(k.strip() for k in raw.split(",") if k.strip())
+    unknown = [k for k in kinds if k not in FAULT_KINDS]
+    if unknown:
+        raise ValueError(f"{FAULTS_ENV}: unknown fault {unknown[0]!r} (known: {FAULT_KINDS})")
+    return kinds or DEFAULT_FAULTS
+
+
 @dataclass
 class OracleSettings:
     tasks: list[OracleTask]
@@ -52,15 +70,16 @@ class OracleSettings:
     flaky_seed: int = 0
     stall_s: float = 30.0  # how long a stalled `flaky` stream hangs before the server drops it
     slow_latency_s: float = 2.0  # added before every `slow` reply
+    faults: tuple[str, ...] = field(default_factory=faults_from_env)
     _rng: random.Random = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._rng = random.Random(self.flaky_seed)
 
     def draw_fault(self) -> str | None:
-        """None, '500', '429' or 'stall': the same sequence for the same seed."""
+        """None or one of `faults`: the same sequence for the same seed and faults."""
         roll = self._rng.random()
-        kind = self._rng.choice(("500", "429", "stall"))
+        kind = self._rng.choice(self.faults)
         return kind if roll < self.flaky_rate else None
 
 
@@ -149,6 +168,9 @@ class OracleApp:
                 [c.name for c in reply.tool_calls],
             )  # fmt: skip
             stall = fault == "stall"
+            if fault == "badjson":
+                log.info("%s %s model=flaky -> injected wrong JSON", request.method, request.path)
+                return _bad_json(api, conv.stream)
             if not conv.stream:
                 if stall:
                     await asyncio.sleep(self.settings.stall_s)
@@ -182,6 +204,16 @@ class OracleApp:
             await resp.write(event)
         await resp.write_eof()
         return resp
+
+
+def _bad_json(api: Api, stream: bool) -> web.Response:
+    """A 200 whose body is cut mid-object: what a broken server or proxy in between sends."""
+    if stream:
+        body = _sse("message_start" if api == "messages" else None, '{"id": "x", "choices": [{"de')
+        return web.Response(body=body, content_type="text/event-stream")
+    return web.Response(
+        text='{"id": "chatcmpl-x", "object": "chat.compl', content_type="application/json"
+    )
 
 
 _RENDER: dict[Api, Callable[[Conversation, Reply, Usage], dict[str, Any]]] = {

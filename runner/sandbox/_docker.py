@@ -275,15 +275,26 @@ def stop_all_owned() -> int:
 
 
 def reap_stale() -> int:
-    """Remove containers whose owning process is gone (a run killed with SIGKILL)."""
+    """Remove containers whose owning process is gone (a run killed with SIGKILL).
+
+    Other runs share the engine and remove their own containers at any moment: the listing is
+    the raw one (docker-py's model listing inspects each container and raises on one that just
+    went), and a container already gone counts as reaped by someone else."""
     client = _client()
     removed = 0
-    for container in client.containers.list(all=True, filters={"label": LABEL}):
-        owner = container.labels.get(LABEL, "")
+    for row in client.api.containers(all=True, filters={"label": LABEL}):
+        owner = (row.get("Labels") or {}).get(LABEL, "")
         pid_text = owner.split("-", 1)[0]
         if owner == owner_label() or (pid_text.isdigit() and _pid_alive(int(pid_text))):
             continue  # ours, or another run that is still alive
-        container.remove(force=True)
+        try:
+            client.api.remove_container(row["Id"], force=True)
+        except Exception as exc:
+            if "No such container" in str(exc) or "404" in str(exc):
+                continue
+            if "already in progress" in str(exc):
+                continue  # another reaper got there first
+            raise
         removed += 1
     return removed
 

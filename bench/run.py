@@ -1,0 +1,626 @@
+"""The benchmark runner behind `nox -s bench`: every figure with min / median / max over repeats.
+
+    python bench/run.py [--only NAME ...] [--repeats N] [--sizes 1000,10000,100000]
+
+Benchmarks (names for --only):
+  plan        plan time for the full public matrix (current models x agents x tasks x 3 attempts)
+  verify      verify and merge time for 1,000 / 10,000 / 100,000 signed receipts
+  throughput  cells per hour at concurrency 1, 2, 4 with calibration models (real cells)
+  overhead    harness overhead per cell, from the receipts of the concurrency-1 throughput runs:
+              timings.total_s - timings.agent_s - sum(checks[].duration_s)
+  images      warm rebuild time of the agent and runtime images and their sizes (cold build
+              times are the recorded ones, see the output: a cold rebuild downloads every package)
+
+Writes bench/results.json (every run's raw figures) and bench/RESULTS.md (the summary), keeping
+the sections of benchmarks not re-run from the previous results.json. The machine is shared:
+the load average at start and end of each benchmark is recorded beside its figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT)]
+
+RESULTS_JSON = ROOT / "bench" / "results.json"
+RESULTS_MD = ROOT / "bench" / "RESULTS.md"
+FAULTS_JSON = ROOT / "bench" / "results" / "faults.json"
+
+# Fast calibration cells (agents whose oracle run takes seconds, tasks whose checks are quick).
+THROUGHPUT_AGENTS = ("codex", "claude-code")
+THROUGHPUT_MODELS = ("oracle", "null")
+THROUGHPUT_TASKS = ("py-buildplan-critical-path", "py-confkit-inline-comments")
+
+
+def log(msg: str) -> None:
+    print(f"[bench] {msg}", file=sys.stderr, flush=True)
+
+
+def stats(values: Sequence[float], digits: int = 3) -> dict[str, Any]:
+    return {
+        "min": round(min(values), digits),
+        "median": round(statistics.median(values), digits),
+        "max": round(max(values), digits),
+        "runs": len(values),
+    }
+
+
+def load_average() -> float:
+    return round(os.getloadavg()[0], 2)
+
+
+def machine() -> dict[str, Any]:
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    cpu_model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu_model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    sha = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+        capture_output=True, text=True, check=False,
+    ).stdout.strip()  # fmt: skip
+    return {
+        "os": f"{platform.system()} {platform.release()}",
+        "arch": platform.machine(),
+        "cpu": cpu_model,
+        "cores": os.cpu_count(),
+        "memory_gib": round(mem, 1),
+        "python": platform.python_version(),
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+        "git": sha,
+        "shared": "the machine runs other engineers' jobs; figures include their noise",
+    }
+
+
+# --- plan -------------------------------------------------------------------------------------
+
+
+def bench_plan(repeats: int) -> dict[str, Any]:
+    from runner.catalog import load_catalog
+    from runner.plan import expand, make_plan
+
+    catalog = load_catalog(ROOT)
+    times, cells, shards = [], 0, 0
+    load0 = load_average()
+    for _ in range(max(repeats, 5)):
+        gc.collect()
+        t0 = time.perf_counter()
+        cell_list = expand(catalog, attempts=3)
+        plan = make_plan(catalog, cell_list)
+        plan.to_json()
+        times.append(time.perf_counter() - t0)
+        cells, shards = len(plan.cells), len(plan.shards)
+    agents, tasks = len(catalog.agents), len(catalog.tasks)
+    return {
+        "what": "expand + make_plan + to_json on the real catalog, all current models, 3 attempts",
+        "matrix": f"{cells // (agents * tasks * 3)} models x {agents} agents x {tasks} tasks x 3",
+        "cells": cells,
+        "shards": shards,
+        "seconds": stats(times, 4),
+        "load_average": [load0, load_average()],
+    }
+
+
+# --- verify and merge -------------------------------------------------------------------------
+
+
+def _generate(folder: Path, count: int, per_shard: int = 1000) -> tuple[Path, float]:
+    """`count` distinct signed receipts with their artifact files, in shards of `per_shard`
+    folders; returns the trust dir and the generation time."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from runner.catalog import ModelCatalog, parse_file
+    from runner.receipts import (
+        RECEIPT_NAMESPACE,
+        Ed25519Signer,
+        Receipt,
+        public_key_line,
+        sign_envelope,
+        statement_bytes,
+    )
+    from tests.receipt_factory import ARTIFACT_TEXT, ReceiptFactory
+
+    models = [m.id for m in parse_file(ROOT / "models.toml", ModelCatalog).models][:10]
+    agents = [f"agent-{i:02d}" for i in range(10)]
+    key = Ed25519PrivateKey.generate()
+    signer = Ed25519Signer(key)
+    trust = folder / "trust"
+    trust.mkdir(parents=True)
+    (trust / "allowed_signers").write_text(
+        f'bench namespaces="{RECEIPT_NAMESPACE}" {public_key_line(key.public_key())}\n'
+    )
+    outcomes = ("passed", "failed", "passed", "agent_error", "passed", "failed", "agent_timeout")
+    t0 = time.perf_counter()
+    for i in range(count):
+        shard = folder / "receipts" / f"shard-{i // per_shard:03d}"
+        factory = ReceiptFactory(
+            shard / f"cell-{i:06d}",
+            {rel: data + b"%d\n" % i for rel, data in ARTIFACT_TEXT.items()},
+        )
+        doc = factory.predicate(
+            runner_id="bench",
+            agent=agents[i % 10],
+            model=models[(i // 10) % len(models)],
+            task=f"task-{i // 100:04d}",
+            attempt=1,
+            outcome=outcomes[i % len(outcomes)],
+        )
+        receipt = Receipt.model_validate(doc)
+        data = sign_envelope(statement_bytes(receipt), signer).file_bytes()
+        (factory.folder / f"{receipt.cell.key}.dsse.json").write_bytes(data)
+        if i and i % 20000 == 0:
+            log(f"  generated {i} receipts")
+    return trust, time.perf_counter() - t0
+
+
+def bench_verify(sizes: Sequence[int], repeats: int, repeats_largest: int) -> dict[str, Any]:
+    from runner.board import (
+        board_json,
+        board_schema,
+        build_board,
+        bulk_merge,
+        collect_verified,
+        expand_receipt_paths,
+    )
+    from runner.board._inputs import receipts_verifier
+    from runner.board._output import validate_board_bytes
+    from runner.catalog import ModelCatalog, parse_file
+    from runner.receipts import load_trust_store, verify_receipts
+
+    catalog = parse_file(ROOT / "models.toml", ModelCatalog)
+    schema_path = ROOT / "schemas" / "receipt.schema.json"
+    schema = board_schema(ROOT / "schemas")
+    workers = os.cpu_count() or 1
+    out: dict[str, Any] = {
+        "what": "verify: verify_receipts (signature, schema, model, artifact digests) with "
+        f"{workers} forked workers, as `cab receipts verify` does from 1,000 receipts; "
+        "merge: what `cab board build` does before rendering the site (find files, verify "
+        "every envelope in one process, aggregate, serialise, schema-check board.json)",
+        "workers": workers,
+        "sizes": {},
+    }
+    tmp_parent = Path(os.environ.get("CAB_BENCH_TMP", tempfile.gettempdir()))
+    with tempfile.TemporaryDirectory(prefix="cab-bench-verify-", dir=tmp_parent) as tmp:
+        folder = Path(tmp)
+        log(f"generating {max(sizes)} signed receipts with artifacts")
+        trust_dir, gen_s = _generate(folder, max(sizes))
+        out["generate_and_sign_s"] = round(gen_s, 1)
+        out["generated"] = max(sizes)
+        trust = load_trust_store(trust_dir)
+        shards = sorted((folder / "receipts").iterdir())
+        for n in sizes:
+            roots = shards[: -(-n // 1000)]
+            verify_t, merge_t = [], []
+            load0 = load_average()
+            cells = 0
+            for r in range(repeats if n < max(sizes) else repeats_largest):
+                gc.collect()
+                t0 = time.perf_counter()
+                verdicts = verify_receipts(roots, trust, schema_path=schema_path, workers=workers)
+                verify_t.append(time.perf_counter() - t0)
+                bad = [v for v in verdicts if not v.ok]
+                if len(verdicts) != n or bad:
+                    raise SystemExit(
+                        f"bench receipts did not all verify: {len(verdicts)} {bad[:1]}"
+                    )
+                del verdicts
+                gc.collect()
+                t0 = time.perf_counter()
+                with bulk_merge():
+                    paths = expand_receipt_paths(roots)
+                    verified, _ = collect_verified(
+                        paths, receipts_verifier(trust_dir, schema_path), skip_invalid=False
+                    )
+                    board = build_board(verified, catalog)
+                data = board_json(board)
+                validate_board_bytes(data, schema)
+                merge_t.append(time.perf_counter() - t0)
+                cells = len(board.cells)
+                del verified, board, data
+                log(f"  {n} receipts, run {r + 1}: verify {verify_t[-1]:.2f}s "
+                    f"merge {merge_t[-1]:.2f}s")  # fmt: skip
+            out["sizes"][str(n)] = {
+                "verify_s": stats(verify_t),
+                "merge_s": stats(merge_t),
+                "verify_us_per_receipt_median": round(statistics.median(verify_t) / n * 1e6, 1),
+                "merge_us_per_receipt_median": round(statistics.median(merge_t) / n * 1e6, 1),
+                "board_cells": cells,
+                "load_average": [load0, load_average()],
+            }
+    return out
+
+
+# --- throughput and overhead ------------------------------------------------------------------
+
+
+def _cells() -> list[str]:
+    return [
+        f"{a}:{m}:{t}:1" for a in THROUGHPUT_AGENTS for m in THROUGHPUT_MODELS
+        for t in THROUGHPUT_TASKS
+    ]  # fmt: skip
+
+
+def run_cells(
+    cells: Sequence[str], out_dir: Path, concurrency: int, extra: Sequence[str] = ()
+) -> tuple[float, int]:
+    """`cab cell run-many` as a user runs it; returns (wall seconds, exit code)."""
+    argv = [sys.executable, "-m", "runner", "cell", "run-many", *cells, "--out", str(out_dir),
+            "-j", str(concurrency), "--key", str(out_dir.parent / f"{out_dir.name}.key"),
+            "--runner-id", "bench", "--json", *extra]  # fmt: skip
+    t0 = time.perf_counter()
+    proc = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        log(f"run-many exited {proc.returncode}: {proc.stderr[-2000:]}")
+    return wall, proc.returncode
+
+
+def read_receipts(out_dir: Path) -> list[dict[str, Any]]:
+    return [json.loads(p.read_text()) for p in sorted(out_dir.glob("*/receipt.json"))]
+
+
+def bench_throughput(repeats: int, work: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    cells = _cells()
+    levels: dict[str, Any] = {}
+    overhead_rows: list[dict[str, float]] = []
+    outcomes: dict[str, int] = {}
+    for conc in (1, 2, 4):
+        per_hour, steady, walls = [], [], []
+        load0 = load_average()
+        for r in range(repeats):
+            out_dir = work / f"tp-j{conc}-r{r}"
+            wall, code = run_cells(cells, out_dir, conc)
+            receipts = read_receipts(out_dir)
+            if code != 0 or len(receipts) != len(cells):
+                raise SystemExit(f"throughput run j={conc} produced {len(receipts)} receipts")
+            starts = [datetime.fromisoformat(x["timings"]["started_at"]) for x in receipts]
+            ends = [datetime.fromisoformat(x["timings"]["finished_at"]) for x in receipts]
+            span = (max(ends) - min(starts)).total_seconds()
+            walls.append(wall)
+            per_hour.append(len(cells) / wall * 3600)
+            steady.append(len(cells) / span * 3600)
+            for x in receipts:
+                outcomes[x["outcome"]] = outcomes.get(x["outcome"], 0) + 1
+            if conc == 1:
+                for x in receipts:
+                    t = x["timings"]
+                    check_cmds = sum(c["duration_s"] for c in x["checks"])
+                    overhead_rows.append({
+                        "overhead": t["total_s"] - t["agent_s"] - check_cmds,
+                        "total": t["total_s"], "agent": t["agent_s"], "check_cmds": check_cmds,
+                        "resolve": t["resolve_s"], "workspace": t["workspace_s"],
+                        "collect": t["collect_s"], "checks_phase": t["checks_s"],
+                    })  # fmt: skip
+            log(f"  j={conc} run {r + 1}: {len(cells)} cells in {wall:.1f}s "
+                f"({per_hour[-1]:.0f}/h, {steady[-1]:.0f}/h excluding start-up)")  # fmt: skip
+        levels[str(conc)] = {
+            "cells_per_hour": stats(per_hour, 0),
+            "cells_per_hour_excluding_startup": stats(steady, 0),
+            "wall_s": stats(walls, 1),
+            "load_average": [load0, load_average()],
+        }
+    throughput = {
+        "what": "`cab cell run-many` (fresh output folder, warm images) as a subprocess; "
+        "cells/hour = cells / wall of the whole command (proxy + oracle start-up included); "
+        "excluding start-up = cells / (last finished_at - first started_at)",
+        "cells": cells,
+        "outcomes": outcomes,
+        "concurrency": levels,
+    }
+
+    def col(name: str) -> dict[str, Any]:
+        return stats([row[name] for row in overhead_rows], 3)
+
+    overhead = {
+        "what": "per cell, from receipts of the concurrency-1 throughput runs (warm images): "
+        "timings.total_s - timings.agent_s - sum(checks[].duration_s)",
+        "cells": len(overhead_rows),
+        "overhead_s": col("overhead"),
+        "breakdown_s": {
+            k: col(k)
+            for k in (
+                "total",
+                "agent",
+                "check_cmds",
+                "resolve",
+                "workspace",
+                "collect",
+                "checks_phase",
+            )
+        },
+        "note": "checks_phase - check_cmds is the checks containers' start/stop and patch apply",
+    }
+    return throughput, overhead
+
+
+# --- images -----------------------------------------------------------------------------------
+
+
+def _image_sizes() -> dict[str, int]:
+    from runner.images import read_lock, runtime_dirs, runtime_tag
+    from runner.images._build import inspect_image
+
+    tags = {name: e["tag"] for name, e in read_lock(ROOT / "images")["images"].items()}
+    tags.update({n: runtime_tag(ROOT, n) for n in runtime_dirs(ROOT)})
+    sizes = {}
+    for name, tag in sorted(tags.items()):
+        info = inspect_image(tag)
+        if info is not None:
+            sizes[name] = round(info.size_bytes / 1e6)
+    return sizes
+
+
+def bench_images(repeats: int) -> dict[str, Any]:
+    agents_warm, runtime_warm = [], []
+    for r in range(repeats):
+        for label, argv, bucket in (
+            ("agents", ["images", "build"], agents_warm),
+            ("runtime", ["images", "build-runtime", "--all"], runtime_warm),
+        ):
+            t0 = time.perf_counter()
+            proc = subprocess.run([sys.executable, "-m", "runner", *argv], cwd=ROOT,
+                                  capture_output=True, text=True, check=False)  # fmt: skip
+            if proc.returncode != 0:
+                raise SystemExit(f"warm {label} build failed: {proc.stderr[-1500:]}")
+            bucket.append(time.perf_counter() - t0)
+            log(f"  warm {label} build run {r + 1}: {bucket[-1]:.1f}s")
+    recorded_agents = json.loads((ROOT / "bench" / "agent_images.json").read_text())
+    return {
+        "warm_rebuild_s": {
+            "all_10_agent_images": stats(agents_warm, 1),
+            "all_runtime_images": stats(runtime_warm, 1),
+            "re_measured": True,
+            "note": "`cab images build` / `cab images build-runtime --all`, all layers cached; "
+            "includes the in-image version probes",
+        },
+        "cold_build_s": {
+            "re_measured": False,
+            "agents_total": recorded_agents["cold"]["total_s"],
+            "agents_per_image": recorded_agents["cold"]["per_agent_s"],
+            "agents_measured_at": recorded_agents["measured_at"],
+            "runtime_python": 17.9,
+            "runtime_source": "bench/results/tasks_and_runtime_images.txt (2026-11-26)",
+            "agents_source": "bench/agent_images.json (`docker build --no-cache`, downloads "
+            "every package again: ~6 min, not repeated here)",
+        },
+        "size_mb": {"re_measured": True, **_image_sizes()},
+    }
+
+
+# --- output -----------------------------------------------------------------------------------
+
+
+def _when(section: dict[str, Any]) -> str:
+    load = section.get("load_average")
+    tail = f", load average {load[0]} at start, {load[1]} at end" if load else ""
+    return f"_Measured {section.get('measured_at', '?')}{tail}._"
+
+
+def _fmt(s: dict[str, Any], unit: str = "", digits: int = 2) -> str:
+    return (f"{s['median']:.{digits}f}{unit} ({s['min']:.{digits}f} / {s['max']:.{digits}f}, "
+            f"n={s['runs']})")  # fmt: skip
+
+
+def render_markdown(results: dict[str, Any]) -> str:
+    m = results["machine"]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Generated by `nox -s bench` (bench/run.py) on {results['date']}, git {m['git']}.",
+        f"Machine: {m['cpu'] or m['arch']}, {m['cores']} cores, {m['memory_gib']} GiB, "
+        f"{m['os']}, Python {m['python']}; load average at start "
+        f"{' / '.join(str(x) for x in m['load_average_at_start'])} (1/5/15 min). "
+        "The machine is shared with other jobs: treat the max as noise, the min as the cost.",
+        "",
+        "Figures: median (min / max, n = runs).",
+        "",
+    ]
+    b = results.get("benchmarks", {})
+    when = sorted({v.get("measured_at", "?") for v in b.values()})
+    if len(when) > 1:
+        lines += [
+            "Sections were measured in separate runs of bench/run.py (`--only`), started at "
+            + ", ".join(when)
+            + "; each section gives its own start time and load average.",
+            "",
+        ]
+    if "overhead" in b:
+        o = b["overhead"]
+        lines += ["## Harness overhead per cell (warm images)", "", o["what"] + ".", "",
+                  f"- overhead: {_fmt(o['overhead_s'], ' s')} over {o['cells']} cells"]  # fmt: skip
+        for k, v in o["breakdown_s"].items():
+            lines.append(f"  - {k}: {_fmt(v, ' s')}")
+        lines += ["", o["note"] + ".", "", _when(o), ""]
+    if "throughput" in b:
+        t = b["throughput"]
+        lines += ["## Throughput (calibration models)", "", t["what"] + ".",
+                  f"Cells: {len(t['cells'])} ({', '.join(t['cells'])}); outcomes over all runs: "
+                  f"{t['outcomes']}.", "",
+                  "| concurrency | cells/hour | cells/hour excl. start-up | wall s "
+                  "| load at start |",
+                  "|---|---|---|---|---|"]  # fmt: skip
+        for conc, v in t["concurrency"].items():
+            lines.append(f"| {conc} | {_fmt(v['cells_per_hour'], '', 0)} | "
+                         f"{_fmt(v['cells_per_hour_excluding_startup'], '', 0)} | "
+                         f"{_fmt(v['wall_s'], '', 1)} | {v['load_average'][0]} |")  # fmt: skip
+        lines += ["", _when({"measured_at": t.get("measured_at")}), ""]
+    if "verify" in b:
+        v = b["verify"]
+        lines += ["## Verify and merge", "", v["what"] + ".",
+                  f"Receipts generated and signed in {v['generate_and_sign_s']} s.", "",
+                  "| receipts | verify s | merge s | verify µs/receipt | merge µs/receipt |",
+                  "|---|---|---|---|---|"]  # fmt: skip
+        for n, row in v["sizes"].items():
+            lines.append(f"| {int(n):,} | {_fmt(row['verify_s'])} | {_fmt(row['merge_s'])} | "
+                         f"{row['verify_us_per_receipt_median']} | "
+                         f"{row['merge_us_per_receipt_median']} |")  # fmt: skip
+        lines += [
+            "",
+            "Growth is linear when the µs/receipt columns stay flat. Load average at the "
+            "start of each size: "
+            + ", ".join(f"{int(n):,}: {row['load_average'][0]}" for n, row in v["sizes"].items())
+            + ".",
+            "",
+            _when({"measured_at": v.get("measured_at")}),
+            "",
+        ]
+    if "plan" in b:
+        p = b["plan"]
+        lines += ["## Plan time, full public matrix", "",
+                  f"{p['matrix']} = {p['cells']:,} cells in {p['shards']} shards: "
+                  f"{_fmt(p['seconds'], ' s', 3)}. {p['what']}.", "", _when(p), ""]  # fmt: skip
+    if "images" in b:
+        i = b["images"]
+        w, c = i["warm_rebuild_s"], i["cold_build_s"]
+        lines += ["## Images", "",
+                  f"- warm rebuild, all 10 agent images: {_fmt(w['all_10_agent_images'], ' s', 1)}"
+                  " (re-measured)",
+                  f"- warm rebuild, runtime images: {_fmt(w['all_runtime_images'], ' s', 1)}"
+                  " (re-measured)",
+                  f"- cold build, all agent images: {c['agents_total']} s (recorded "
+                  f"{c['agents_measured_at']}, not re-measured: {c['agents_source']})",
+                  f"- cold build, runtime-python: {c['runtime_python']} s (recorded: "
+                  f"{c['runtime_source']})", "",
+                  "", _when({"measured_at": i.get("measured_at")}), "",
+                  "| image | size MB (re-measured) |", "|---|---|"]  # fmt: skip
+        for name, mb in i["size_mb"].items():
+            if name != "re_measured":
+                lines.append(f"| {name} | {mb} |")
+        lines.append("")
+    faults = results.get("faults")
+    if faults:
+        lines += fault_table(faults)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def fault_table(faults: dict[str, Any]) -> list[str]:
+    lines = ["## Fault injection (`nox -s faults`, tests/test_faults.py)", "",
+             f"Recorded {faults.get('date', '?')}. Cells before = cells asked for; after fault = "
+             "valid receipts right after the fault; after resume = valid receipts once resumed. "
+             "Board = board.json cell aggregates equal to the undisturbed run's.", "",
+             "| fault | tried | cells before | after fault | after resume | survived | board "
+             "same | leaked containers |", "|---|---|---|---|---|---|---|---|"]  # fmt: skip
+    hostile = faults.get("faults", {}).get("hostile_input")
+    for name, f in sorted(faults.get("faults", {}).items()):
+        if name == "hostile_input":
+            continue
+        lines.append(
+            f"| {name} | {f.get('tried', '')} | {f.get('cells_before', '')} | "
+            f"{f.get('cells_after_fault', '')} | {f.get('cells_after_resume', '')} | "
+            f"{f.get('survived', '')} | {f.get('board_same', '')} | "
+            f"{f.get('leaked_containers', '')} |"
+        )
+    if hostile:
+        lines += ["", f"Hostile input ({hostile['tried']}): CLI exit codes over the examples "
+                  "(0 = the mutation was still valid, 2 = one-line input error, 1 = `receipts "
+                  "verify` FAIL verdict); no traceback in any.", "",
+                  "| file | examples | exit codes |", "|---|---|---|"]  # fmt: skip
+        for kind, counts in sorted(hostile["results"].items()):
+            codes = ", ".join(f"{k.removeprefix('exit_')}: {v}" for k, v in sorted(counts.items())
+                              if k.startswith("exit_"))  # fmt: skip
+            lines.append(f"| {kind} | {counts['examples']} | {codes} |")
+    notes = [(n, f["note"]) for n, f in sorted(faults.get("faults", {}).items()) if f.get("note")]
+    if notes:
+        lines += ["", "Notes:"] + [f"- {n}: {text}" for n, text in notes]
+    if faults.get("excluded_fields"):
+        lines += ["", "Board fields excluded from the comparison (timing-dependent): "
+                  + ", ".join(faults["excluded_fields"]) + "."]  # fmt: skip
+    return [*lines, ""]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--only", nargs="*", default=None,
+                    choices=["plan", "verify", "throughput", "images"])  # fmt: skip
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--sizes", default="1000,10000,100000")
+    ap.add_argument(
+        "--repeats-largest",
+        type=int,
+        default=1,
+        help="repeats at the largest size (100,000 receipts take minutes per run)",
+    )
+    ap.add_argument("--markdown-only", action="store_true",
+                    help="re-render RESULTS.md from results.json and the fault report")  # fmt: skip
+    args = ap.parse_args()
+    previous = json.loads(RESULTS_JSON.read_text()) if RESULTS_JSON.is_file() else {}
+    results: dict[str, Any] = previous
+    if not args.markdown_only:
+        results = {
+            "date": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "machine": machine(),
+            "repeats": args.repeats,
+            "benchmarks": dict(previous.get("benchmarks", {})),
+        }
+        only = set(args.only or ["plan", "verify", "throughput", "images"])
+        work = Path(tempfile.mkdtemp(prefix="cab-bench-"))
+        try:
+            steps: list[tuple[str, Callable[[], None]]] = []
+            b = results["benchmarks"]
+
+            def do_plan() -> None:
+                b["plan"] = bench_plan(args.repeats)
+
+            def do_verify() -> None:
+                sizes = [int(s) for s in args.sizes.split(",")]
+                b["verify"] = bench_verify(sizes, args.repeats, args.repeats_largest)
+
+            def do_throughput() -> None:
+                b["throughput"], b["overhead"] = bench_throughput(args.repeats, work)
+
+            def do_images() -> None:
+                b["images"] = bench_images(args.repeats)
+
+            steps = [("plan", do_plan), ("throughput", do_throughput), ("verify", do_verify),
+                     ("images", do_images)]  # fmt: skip
+            for name, fn in steps:
+                if name in only:
+                    log(f"{name} ...")
+                    t0 = time.perf_counter()
+                    started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+                    fn()
+                    for section in ("overhead", "throughput") if name == "throughput" else (name,):
+                        b[section]["measured_at"] = started
+                    log(f"{name} done in {time.perf_counter() - t0:.0f}s")
+                    _write(results)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    if FAULTS_JSON.is_file():
+        results["faults"] = json.loads(FAULTS_JSON.read_text())
+    _write(results)
+    print(RESULTS_MD.read_text())
+    return 0
+
+
+def _write(results: dict[str, Any]) -> None:
+    """Atomic writes: a killed bench leaves the previous results, never half a file."""
+    for path, text in (
+        (RESULTS_JSON, json.dumps(results, indent=2, sort_keys=True) + "\n"),
+        (RESULTS_MD, render_markdown(results)),
+    ):
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
