@@ -119,6 +119,9 @@ class ModelAccess(Protocol):
 
     def mint_key(self, cell_id: str, ttl_s: float = ...) -> str: ...
 
+    @property
+    def running(self) -> bool: ...
+
 
 @dataclass(frozen=True)
 class ResolvedImage:
@@ -500,6 +503,9 @@ def run_cell(cell: CellId, ctx: CellContext) -> CellResult:
                 # last model request failed for the endpoint's reasons (after its own retries)
                 # was stopped by the infrastructure: retried, never counted against it. Some
                 # agents exit 0 after giving up, so the exit code does not decide this.
+                if not checks.passed and not ctx.proxy.running:
+                    # A dead proxy writes no usage record, so only its process can tell.
+                    raise InfraError("the LiteLLM proxy stopped during the cell")
                 if not checks.passed and _model_failed_for_infra(
                     ctx, cell, timed_out=attempt.timed_out
                 ):
