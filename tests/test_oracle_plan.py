@@ -360,6 +360,22 @@ def test_unknown_task_gets_no_edits(tasks: list[OracleTask]) -> None:
     assert "could not find the task" in reply.text
 
 
+@pytest.mark.parametrize("agent", ["codex", "claude-code", "opencode"])
+def test_a_retried_request_gets_the_same_step(agent: str, tasks: list[OracleTask]) -> None:
+    # A stream that broke off after the reply's text but before its tool call: Codex keeps
+    # that text and sends the request again. A real model would still take the step.
+    conv = load_recorded(agent)
+    first = plan_reply(Behaviour.oracle, conv, tasks)
+    kept_text = dataclasses.replace(
+        conv, messages=(*conv.messages, Message("assistant", first.text))
+    )
+    again = plan_reply(Behaviour.oracle, kept_text, tasks)
+    assert again.tool_calls == first.tool_calls
+    # Once the call ran, the step is done whatever text came with it.
+    done = plan_reply(Behaviour.oracle, continued(kept_text, first.tool_calls[0], "ok"), tasks)
+    assert done.tool_calls == ()
+
+
 def test_replies_are_deterministic(tasks: list[OracleTask]) -> None:
     for agent in ALL_AGENTS:
         conv = load_recorded(agent)

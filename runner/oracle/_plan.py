@@ -3,8 +3,10 @@
 The planner reads the tools the agent offers (names, descriptions, argument schemas) and picks a
 channel: a shell-like tool gets the patch as a `git apply` heredoc; file write/edit tools get whole
 files; without tools, the agent's text edit format (detected from its system prompt). It is
-stateless: the step is the number of assistant turns since the task instruction appeared, so a
-replayed conversation always gets the same answer.
+stateless: the step is the number of tool calls it made since the task instruction appeared (for
+agents without tools, the number of assistant turns), so a replayed conversation always gets the
+same answer, and so does a retried one: an agent that keeps the text of a reply whose stream broke
+off before its tool call (Codex does) asks again for the same step.
 """
 
 from __future__ import annotations
@@ -512,17 +514,28 @@ def _vandal_actions(conv: Conversation, task: OracleTask, ws: str | None) -> lis
     return actions or None
 
 
-def _steps_since_instruction(conv: Conversation, task: OracleTask) -> tuple[int, str]:
-    """Assistant turns after the last message carrying the instruction, and the last tool
-    result after them (or '')."""
+@dataclass(frozen=True)
+class _Progress:
+    """What the conversation shows of the work since the last message carrying the instruction."""
+
+    turns: int  # assistant messages: the step of agents that edit through text
+    calls: int  # assistant messages with tool calls: the step of agents with tools
+    last_result: str  # the last tool result ('' when none)
+
+
+def _progress_since_instruction(conv: Conversation, task: OracleTask) -> _Progress:
     start = 0
     for i, m in enumerate(conv.messages):
         if task.key in normalize_text(m.text):
             start = i
     after = conv.messages[start + 1 :]
-    steps = sum(1 for m in after if m.role == "assistant")
+    assistant = [m for m in after if m.role == "assistant"]
     results = [m.text for m in after if m.role == "tool"]
-    return steps, results[-1] if results else ""
+    return _Progress(
+        turns=len(assistant),
+        calls=sum(1 for m in assistant if m.tool_calls),
+        last_result=results[-1] if results else "",
+    )
 
 
 def _final_message(behaviour: Behaviour, task: OracleTask, last_result: str) -> str:
@@ -552,12 +565,13 @@ def plan_reply(behaviour: Behaviour, conv: Conversation, tasks: list[OracleTask]
     task = find_task(tasks, conv.text())
     if task is None:
         return Reply(text="I could not find the task description in this conversation.")
-    step, last_result = _steps_since_instruction(conv, task)
+    progress = _progress_since_instruction(conv, task)
     ws = find_workspace(conv)
     planner = _oracle_actions if behaviour is Behaviour.oracle else _vandal_actions
     actions = planner(conv, task, ws) if conv.tools else None
     if actions is None:
-        return _text_reply(behaviour, conv, task, step, ws)
+        return _text_reply(behaviour, conv, task, progress.turns, ws)
+    step, last_result = progress.calls, progress.last_result
     final = _final_message(behaviour, task, last_result) if step >= len(actions) else ""
     closing = _closing_action(conv, final, ws)
     if closing is not None:
