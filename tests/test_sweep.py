@@ -68,6 +68,27 @@ def test_plan_drops_cells_with_a_valid_receipt_only(tmp_path: Path, trust_dir: P
     assert sorted(cells) == ["codex:oracle:py-cron-steps:2", "codex:oracle:py-cron-steps:3"]
 
 
+def test_infra_errors_are_planned_again(tmp_path: Path, trust_dir: Path) -> None:
+    # An infra error measured nothing: the next plan (and a resumed run) retries the cell.
+    done = tmp_path / "receipts"
+    sign(done / "a1", **CELL, attempt=1, outcome="infra_error", total_s=5.0)
+    sign(done / "a2", **CELL, attempt=2, outcome="failed", total_s=100.0)
+    plan = plan_json("--tasks", "py-cron-steps", "--attempts", "2",
+                     "--receipts", str(done), "--trust-dir", str(trust_dir))  # fmt: skip
+    assert plan["skipped"] == 1
+    cells = [c for s in plan["shards"] for c in s["cells"]]  # type: ignore[attr-defined]
+    assert cells == ["codex:oracle:py-cron-steps:1"]
+    trust = trust_store(trust_line(KEY))
+    assert receipt_state([done], trust).history_s == {("codex", "oracle", "py-cron-steps"): 100.0}
+    from runner.cell import completed_cells
+
+    def cell(attempt: int) -> CellId:
+        return CellId(agent="codex", model="oracle", task="py-cron-steps", attempt=attempt)
+
+    assert completed_cells(done, trust) == {cell(1), cell(2)}
+    assert completed_cells(done, trust, measured_only=True) == {cell(2)}
+
+
 def test_history_sets_expected_durations(tmp_path: Path, trust_dir: Path) -> None:
     history = tmp_path / "history"
     sign(history / "a1", **CELL, attempt=1, total_s=100.0)

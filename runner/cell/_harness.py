@@ -26,6 +26,7 @@ from runner.receipts import (
     RECEIPT_NAMESPACE,
     CellId,
     Ed25519Signer,
+    Outcome,
     TrustStore,
     generate_keypair,
     parse_allowed_signers,
@@ -87,15 +88,23 @@ def resolve_runtime_image(root: Path) -> Callable[[str], str]:
     return resolve
 
 
-def completed_cells(out_dir: Path, trust: TrustStore) -> set[CellId]:
-    """Cells in `out_dir` whose receipt verifies: a resumed run skips them."""
+def completed_cells(
+    out_dir: Path, trust: TrustStore, *, measured_only: bool = False
+) -> set[CellId]:
+    """Cells in `out_dir` whose receipt verifies. With `measured_only`, cells whose receipt is an
+    infra error are left out: that receipt records that nothing was measured, so a resumed run
+    retries those cells (DESIGN.md section 4: infra errors are retried) and skips the rest."""
     if not out_dir.is_dir():
         return set()
     envelopes = [p for p in out_dir.glob("*/*.dsse.json")]
     if not envelopes:
         return set()
     return {
-        v.receipt.cell for v in verify_receipts(envelopes, trust) if v.ok and v.receipt is not None
+        v.receipt.cell
+        for v in verify_receipts(envelopes, trust)
+        if v.ok
+        and v.receipt is not None
+        and not (measured_only and v.receipt.outcome is Outcome.infra_error)
     }
 
 

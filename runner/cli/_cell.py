@@ -64,7 +64,7 @@ def _run(
     key = load_or_create_key(key_path or ctx.root / DEFAULT_KEY, runner_id)
     trust_dir = write_trust(out_dir, key)
     if resume:
-        done = completed_cells(out_dir, key.trust_store())
+        done = completed_cells(out_dir, key.trust_store(), measured_only=True)
         skipped = [c for c in cells if c in done]
         cells = [c for c in cells if c not in done]
         if skipped:
@@ -151,7 +151,9 @@ def cell_run(
     help="Cells run at once (they share one proxy).",
 )
 @click.option(
-    "--no-resume", is_flag=True, help="Run cells again even when they already have a valid receipt."
+    "--no-resume",
+    is_flag=True,
+    help="Run every cell again, even those that already have a valid receipt.",
 )
 @_out_option
 @_key_option
@@ -166,8 +168,8 @@ def cell_run_many(
 ) -> None:  # fmt: skip
     """Run a list of cells (agent:model:task:attempt) sharing one proxy; resumable.
 
-    Cells that already have a valid receipt in --out are skipped. Exits 1 when any cell could
-    not produce a receipt.
+    Cells that already have a valid receipt in --out are skipped, except infra errors: nothing
+    was measured, so they run again. Exits 1 when any cell could not produce a receipt.
     """
     import json as _json
 

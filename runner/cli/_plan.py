@@ -42,7 +42,7 @@ def _split(values: tuple[str, ...]) -> list[str] | None:
     "receipts_dir",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     default=None,
-    help="Drop cells that already have a valid receipt in this folder.",
+    help="Drop cells that already have a valid receipt in this folder (not infra errors).",
 )
 @click.option(
     "--history",

@@ -68,7 +68,8 @@ def sweep(
 
     The same sequence as the sweep workflow: the plan's shards run one after another into
     OUT/artifacts/receipts-<shard>/, are merged into OUT/receipts/, verified, and built into
-    OUT/site/. Resumable: cells that already have a valid receipt are not run again.
+    OUT/site/. Resumable: cells that already have a valid receipt are not run again, except
+    infra errors, which are retried (nothing was measured).
     """
     out_dir = out_dir.resolve()  # the cell runner's workspaces need an absolute path
     with catalog_errors():

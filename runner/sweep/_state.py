@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from runner.receipts import CellId, TrustStore, find_receipts, verify_receipts
+from runner.receipts import CellId, Outcome, TrustStore, find_receipts, verify_receipts
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,8 @@ def receipt_state(
     paths: Iterable[Path], trust: TrustStore, *, schema_path: Path | None = None
 ) -> ReceiptState:
     """Verify every receipt under `paths`; only verified receipts count as done or as history
-    (a forged receipt must neither skip a cell nor skew the shard balance)."""
+    (a forged receipt must neither skip a cell nor skew the shard balance). An infra error is
+    neither: nothing was measured, so the cell is planned again (infra errors are retried)."""
     existing = [p for p in paths if p.exists()]
     if not existing or not find_receipts(existing):
         return ReceiptState()
@@ -35,6 +36,8 @@ def receipt_state(
         if not v.ok or v.receipt is None:
             continue
         r = v.receipt
+        if r.outcome is Outcome.infra_error:
+            continue
         done.add(r.cell)
         times[(r.cell.agent, r.cell.model, r.cell.task)].append(r.timings.total_s)
     history = {key: statistics.median(ts) for key, ts in times.items()}
