@@ -16,11 +16,12 @@ from runner.cell._lifecycle import (
     CellContext,
     CellError,
     CellResult,
+    InfraError,
     ResolvedImage,
     hostname_runner_id,
     run_cell,
 )
-from runner.images import inspect_image, read_lock, runtime_tag
+from runner.images import engine_answers, inspect_image, read_lock, runtime_tag
 from runner.plan import CALIBRATION_MODELS
 from runner.receipts import (
     RECEIPT_NAMESPACE,
@@ -58,6 +59,11 @@ def load_or_create_key(path: Path, runner_id: str | None = None) -> RunnerKey:
     return RunnerKey(signer, rid, line)
 
 
+def _raise_if_engine_down(tag: str) -> None:
+    if not engine_answers():
+        raise InfraError(f"the Docker engine does not answer (looking up {tag})")
+
+
 def resolve_agent_image(root: Path) -> Callable[[str], ResolvedImage]:
     """Agent images as recorded in images/lock.json, checked against what this engine has."""
     lock = read_lock(root / "images")["images"]
@@ -68,6 +74,7 @@ def resolve_agent_image(root: Path) -> Callable[[str], ResolvedImage]:
             raise CellError(f"agent {agent!r} is not in images/lock.json: run `cab images build`")
         local = inspect_image(entry["tag"])
         if local is None:
+            _raise_if_engine_down(entry["tag"])
             raise CellError(
                 f"image {entry['tag']} is not built here: run `cab images build {agent}`"
             )
@@ -80,6 +87,7 @@ def resolve_runtime_image(root: Path) -> Callable[[str], str]:
     def resolve(name: str) -> str:
         tag = runtime_tag(root, name)
         if inspect_image(tag) is None:
+            _raise_if_engine_down(tag)
             raise CellError(
                 f"runtime image {tag} is not built: run `cab images build-runtime {name}`"
             )

@@ -32,6 +32,7 @@ from runner.agents import AGENT_HOME, parse_transcript, read_transcript_files, r
 from runner.catalog import ApiRoute, Catalog, FailureClass, task_digest
 from runner.cell._workspace import Changes, WorkspaceError, collect_changes, make_workspace
 from runner.checks import CheckOutcome, ChecksInfraError, run_checks
+from runner.images import read_lock
 from runner.plan import CALIBRATION_MODELS
 from runner.receipts import (
     Artifact,
@@ -434,6 +435,14 @@ def _stop_quietly(sandbox: Sandbox) -> None:
         sandbox.stop()
 
 
+def locked_agent_image(root: Path, agent: str) -> ResolvedImage:
+    """The agent image as images/lock.json records it (what the cell would have run)."""
+    entry = read_lock(root / "images")["images"].get(agent)
+    if entry is None:
+        raise CellError(f"agent {agent!r} is not in images/lock.json: run `cab images build`")
+    return ResolvedImage(entry["tag"], entry["image_id"], entry["version"])
+
+
 def check_cell(catalog: Catalog, cell: CellId) -> None:
     """CellError unless the catalog knows the cell's agent, task and model."""
     if cell.agent not in catalog.agents:
@@ -459,8 +468,10 @@ def run_cell(cell: CellId, ctx: CellContext) -> CellResult:
     check_cell(catalog, cell)
     task_spec = catalog.tasks[cell.task]
     task_dir = catalog.root / "tasks" / cell.task
-    image = ctx.agent_image(cell.agent)
-    runtime = ctx.runtime_image(task_spec.runtime_image)
+    # Resolved inside the infra-retry loop below: an engine that does not answer is an infra
+    # error (retried, then recorded), not a missing image.
+    image: ResolvedImage | None = None
+    runtime: str | None = None
     digest = ctx.task_digests.get(cell.task)
     if digest is None:
         digest = ctx.task_digests[cell.task] = task_digest(task_dir, task_spec)
@@ -488,6 +499,10 @@ def run_cell(cell: CellId, ctx: CellContext) -> CellResult:
 
             usage_file(ctx.proxy.usage_dir, cell.key).unlink(missing_ok=True)
             try:
+                if image is None:
+                    image = ctx.agent_image(cell.agent)
+                if runtime is None:
+                    runtime = ctx.runtime_image(task_spec.runtime_image)
                 ws_started = time.monotonic()
                 ctx.progress(f"{cell.key}: agent phase (limit {task_spec.time_limit_s}s)")
                 attempt = _agent_phase(
@@ -526,6 +541,8 @@ def run_cell(cell: CellId, ctx: CellContext) -> CellResult:
         # is either a previous complete result or the new one, never half of each.
         stage = work / "result"
         stage.mkdir()
+        if image is None:  # the engine never answered: the receipt names the locked image
+            image = locked_agent_image(catalog.root, cell.agent)
         result = _finish(
             ctx, cell, stage, attempt, checks, infra_detail, retries, secrets,
             image=image, route=route, endpoint=endpoint, task_digest_=digest,

@@ -17,6 +17,7 @@ from runner.images._base import (
     BaseImage,
     BaseImageError,
     build_base_image,
+    engine_answers,
     inspect_image,
 )
 from runner.images._build import (
@@ -47,6 +48,7 @@ __all__ = [
     "build_image",
     "build_runtime",
     "default_base_image",
+    "engine_answers",
     "folder_hash",
     "image_tag",
     "inspect_image",

@@ -55,6 +55,19 @@ def _run(step: str, argv: list[str], **kw: object) -> subprocess.CompletedProces
         raise BaseImageError(f"{step} failed (exit {exc.returncode}): {' | '.join(tail)}") from None
 
 
+def engine_answers(timeout_s: float = 20.0) -> bool:
+    """True when the Docker engine answers: tells a missing image from an engine that is down
+    (`docker image inspect` fails the same way for both)."""
+    try:
+        proc = subprocess.run(
+            ["docker", "version", "--format", "{{.Server.Version}}"],
+            capture_output=True, check=False, timeout=timeout_s,
+        )  # fmt: skip
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return proc.returncode == 0
+
+
 def inspect_image(tag: str) -> BaseImage | None:
     """The local image under `tag`, or None when it does not exist."""
     proc = subprocess.run(
