@@ -333,3 +333,53 @@ def test_gemini_style_name_reaches_the_model(proxy: ProxyServer) -> None:
         gemini_alias("null"),
         "gemini",
     )
+
+
+_KILLED_RUNNER = """
+import sys, time
+from pathlib import Path
+from runner.catalog import load_models
+from runner.proxy import ProxyServer
+proxy = ProxyServer(load_models(Path(sys.argv[1])), usage_dir=Path(sys.argv[2]),
+                    oracle_url="http://127.0.0.1:9", models=["oracle"]).start()
+print(proxy._proc.pid, flush=True)
+time.sleep(300)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+def test_the_proxy_dies_with_a_runner_killed_by_sigkill(tmp_path: Path) -> None:
+    # The proxy runs in its own session (stop() ends it as a group), so a SIGKILLed runner
+    # would leave it serving forever unless the kernel ends it.
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    runner = subprocess.Popen(
+        [sys.executable, "-c", _KILLED_RUNNER, str(root), str(tmp_path / "usage")],
+        stdout=subprocess.PIPE, text=True, cwd=root,
+    )  # fmt: skip
+    try:
+        assert runner.stdout is not None
+        proxy_pid = int(runner.stdout.readline())
+        assert _alive(proxy_pid)
+        runner.send_signal(signal.SIGKILL)
+        runner.wait(10)
+        deadline = time.monotonic() + 15
+        while _alive(proxy_pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        gone = not _alive(proxy_pid)
+    finally:
+        runner.kill()
+    if not gone:  # we started it: end it before failing
+        os.killpg(proxy_pid, signal.SIGKILL)
+    assert gone, "LiteLLM outlived the runner that started it"

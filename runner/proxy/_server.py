@@ -27,7 +27,20 @@ from runner.proxy._relay import UnixRelay
 
 SECRET_ENV = "CAB_PROXY_KEY_SECRET"
 SETTINGS_ENV = "CAB_PROXY_SETTINGS"
-_LAUNCH = "from litellm.proxy.proxy_cli import run_server; run_server()"
+# LiteLLM runs in its own session, so that stop() can end it as a group; a runner killed with
+# SIGKILL cannot stop it, so the kernel does (PR_SET_PDEATHSIG = 1, Linux only). The death signal
+# follows the thread that started the proxy: start it from one that outlives it (the main one).
+# SIGKILL, not SIGTERM: uvicorn's graceful stop would wait for the streams of orphaned agents.
+_LAUNCH = """
+import os, signal, sys
+if sys.platform == "linux":
+    import ctypes
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
+    if os.getppid() != int(os.environ.pop("CAB_PROXY_PARENT")):
+        sys.exit("cab proxy: the runner that started this proxy is gone")
+from litellm.proxy.proxy_cli import run_server
+run_server()
+"""
 
 
 class ProxyStartError(RuntimeError):
@@ -108,6 +121,7 @@ class ProxyServer:
             "LITELLM_TELEMETRY": "False",
             SECRET_ENV: self._key_secret.hex(),
             SETTINGS_ENV: str(settings_path),
+            "CAB_PROXY_PARENT": str(os.getpid()),
             "PYTHONPATH": os.pathsep.join(
                 p for p in (package_root, os.environ.get("PYTHONPATH")) if p
             ),
