@@ -33,6 +33,7 @@ from hypothesis import strategies as st
 
 from runner.cli import main as cli_main
 from runner.receipts import load_trust_store, verify_receipts
+from tests.procs import process_alive
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORT_PATH = ROOT / "bench" / "results" / "faults.json"
@@ -326,22 +327,9 @@ def check_clean(name: str, out: Path, cells: Sequence[str], pids: Sequence[int])
 
 
 def resume(out: Path, cells: Sequence[str], key: Path, **kw: Any) -> list[int]:
-    """Resume as a user would: run again (cells with a valid receipt are skipped), then run
-    the cells whose receipt is an infra error again (DESIGN.md: a valid receipt, even an infra
-    error, is skipped by resume; re-running infra errors is an explicit choice)."""
-    pids = []
-    first = run_cells(out, cells, key, **kw)
-    pids.append(first.proc.pid)
-    infra = [c for c in cells if receipts_state(out)["valid"].get(_key(c)) == "infra_error"]
-    if infra:
-        again = run_cells(out, infra, key, extra=("--no-resume",), **kw)
-        pids.append(again.proc.pid)
-    return pids
-
-
-def _key(cell: str) -> str:
-    agent, model, task, attempt = cell.split(":")
-    return f"{agent}__{model}__{task}__a{attempt}"
+    """Resume as a user would: the same command again. Cells with a valid receipt are skipped,
+    except infra errors, which run again (nothing was measured)."""
+    return [run_cells(out, cells, key, **kw).proc.pid]
 
 
 # --- model server faults ----------------------------------------------------------------------
@@ -569,7 +557,10 @@ def test_sigkill_then_resume(baseline: Path, runner_key: Path, tmp_path: Path) -
         time.sleep(1.0)
         os.kill(run.proc.pid, signal.SIGKILL)
         run.proc.wait(30)
-        orphans = [p for p in proxy_pids if Path(f"/proc/{p}").exists()]
+        deadline = time.monotonic() + 10  # the kernel's death signal, then init reaps
+        while time.monotonic() < deadline and any(process_alive(p) for p in proxy_pids):
+            time.sleep(0.1)
+        orphans = [p for p in proxy_pids if process_alive(p)]
     finally:
         kill_group(run.proc.pid)
         # LiteLLM runs in its own session so the runner can stop it as a group; a SIGKILLed
@@ -594,7 +585,8 @@ def test_sigkill_then_resume(baseline: Path, runner_key: Path, tmp_path: Path) -
     pids += resume(out, cells, runner_key)
     after = check_clean(name, out, cells, pids)
     same = compare_boards(name, baseline, out, cells, tmp_path)
-    record(name, survived=same and len(after["valid"]) == len(cells))
+    record(name, survived=same and len(after["valid"]) == len(cells) and not orphans)
+    assert not orphans, f"LiteLLM {orphans} outlived the SIGKILLed runner"
     assert not state["invalid"], "a killed run left an envelope that does not verify"
     assert not after["partial"] and not after["unsigned"] and not after["invalid"]
     assert not REPORT[name]["leaked_containers"]

@@ -347,14 +347,6 @@ time.sleep(300)
 """
 
 
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except FileNotFoundError:
-        return False
-    return state != "Z"
-
-
 def test_the_proxy_dies_with_a_runner_killed_by_sigkill(tmp_path: Path) -> None:
     # The proxy runs in its own session (stop() ends it as a group), so a SIGKILLed runner
     # would leave it serving forever unless the kernel ends it.
@@ -362,6 +354,8 @@ def test_the_proxy_dies_with_a_runner_killed_by_sigkill(tmp_path: Path) -> None:
     import signal
     import subprocess
     import sys
+
+    from tests.procs import process_alive
 
     root = Path(__file__).resolve().parents[1]
     runner = subprocess.Popen(
@@ -371,13 +365,13 @@ def test_the_proxy_dies_with_a_runner_killed_by_sigkill(tmp_path: Path) -> None:
     try:
         assert runner.stdout is not None
         proxy_pid = int(runner.stdout.readline())
-        assert _alive(proxy_pid)
+        assert process_alive(proxy_pid)
         runner.send_signal(signal.SIGKILL)
         runner.wait(10)
         deadline = time.monotonic() + 15
-        while _alive(proxy_pid) and time.monotonic() < deadline:
+        while process_alive(proxy_pid) and time.monotonic() < deadline:
             time.sleep(0.1)
-        gone = not _alive(proxy_pid)
+        gone = not process_alive(proxy_pid)
     finally:
         runner.kill()
     if not gone:  # we started it: end it before failing

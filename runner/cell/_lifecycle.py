@@ -509,22 +509,21 @@ def run_cell(cell: CellId, ctx: CellContext) -> CellResult:
                     ctx, cell, image, key, work, task_dir, task_spec.time_limit_s, removals
                 )
                 workspace_s = time.monotonic() - ws_started - attempt.agent_s - attempt.collect_s
+                # An agent whose last model request failed for the endpoint's reasons (after its
+                # own retries) was stopped by the infrastructure: its run, and its metered usage,
+                # are incomplete even when what it did by then would pass. Retried, never
+                # counted against it. Some agents exit 0 after giving up, so the exit code does
+                # not decide this.
+                if not ctx.proxy.running:
+                    # A dead proxy writes no usage record, so only its process can tell.
+                    raise InfraError("the LiteLLM proxy stopped during the cell")
+                if _model_failed_for_infra(ctx, cell, timed_out=attempt.timed_out):
+                    raise InfraError("the model endpoint kept failing (5xx/429 after retries)")
                 ctx.progress(f"{cell.key}: checks")
                 c_started = time.monotonic()
                 assert attempt.changes is not None
                 checks = run_checks(task_dir, task_spec, attempt.changes.patch, runtime)
                 checks_s = time.monotonic() - c_started
-                # Work that passes stands, whatever the endpoint did. Otherwise an agent whose
-                # last model request failed for the endpoint's reasons (after its own retries)
-                # was stopped by the infrastructure: retried, never counted against it. Some
-                # agents exit 0 after giving up, so the exit code does not decide this.
-                if not checks.passed and not ctx.proxy.running:
-                    # A dead proxy writes no usage record, so only its process can tell.
-                    raise InfraError("the LiteLLM proxy stopped during the cell")
-                if not checks.passed and _model_failed_for_infra(
-                    ctx, cell, timed_out=attempt.timed_out
-                ):
-                    raise InfraError("the model endpoint kept failing (5xx/429 after retries)")
                 break
             except (InfraError, SandboxError, ChecksInfraError, WorkspaceError) as exc:
                 # Our own signal handler removed the containers: not an infra error to retry.
