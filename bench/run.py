@@ -523,10 +523,13 @@ def fault_table(faults: dict[str, Any]) -> list[str]:
     for name, f in sorted(faults.get("faults", {}).items()):
         if name == "hostile_input":
             continue
+        board = f.get("board_same", "")
+        if board is False and f.get("usage_diff"):
+            board = "outcomes: True; tokens differ (note)"
         lines.append(
             f"| {name} | {f.get('tried', '')} | {f.get('cells_before', '')} | "
             f"{f.get('cells_after_fault', '')} | {f.get('cells_after_resume', '')} | "
-            f"{f.get('survived', '')} | {f.get('board_same', '')} | "
+            f"{f.get('survived', '')} | {board} | "
             f"{f.get('leaked_containers', '')} |"
         )
     if hostile:

@@ -357,8 +357,9 @@ def test_model_server_faults(
     pids += resume(out, FLAKY_CELLS, runner_key, flaky_rate=0.0)
     after = check_clean(fault, out, FLAKY_CELLS, pids)
     same = compare_boards(fault, baseline, out, FLAKY_CELLS, tmp_path)
-    record(fault, survived=not blamed_on_agent and same and len(after["valid"]) == 2,
-           blamed_on_agent=blamed_on_agent)  # fmt: skip
+    explained = not same and usage_recovery_explains(fault, baseline, out)
+    record(fault, survived=not blamed_on_agent and (same or explained)
+           and len(after["valid"]) == 2, blamed_on_agent=blamed_on_agent)  # fmt: skip
     assert not after["partial"] and not after["unsigned"] and not after["invalid"]
     assert not REPORT[fault]["leaked_containers"]
     assert len(after["valid"]) == len(FLAKY_CELLS)
@@ -371,7 +372,45 @@ def test_model_server_faults(
             f"{blamed_on_agent} (_model_failed_for_infra only sees a last request that failed "
             "with 5xx/429 in the usage log, likely not the case for a dropped or unparsable 200)"
         )
-    assert same
+    assert same or explained, REPORT[fault]["board_diff"]
+
+
+# Board fields derived from metered usage: a fault the agent recovered from inside its run can
+# move them (it may re-send what it had received before a stream broke off), and they must
+# then say what was used.
+USAGE_FIELDS = ("mean_tokens", "mean_cost_usd", "axes.cost")
+
+
+def _tokens(receipt_dir: Path) -> tuple[int, int]:
+    r = json.loads((receipt_dir / "receipt.json").read_text())
+    return r["usage"]["input_tokens"] + r["usage"]["output_tokens"], r["usage"]["failed_requests"]
+
+
+def usage_recovery_explains(fault: str, baseline: Path, out: Path) -> bool:
+    """True when the board differs from the undisturbed run in usage fields only, and only for
+    cells whose receipt shows failed requests the agent recovered from (it passed)."""
+    diff = REPORT[fault]["board_diff"]
+    if any(
+        want is None or got is None or _strip(want, USAGE_FIELDS) != _strip(got, USAGE_FIELDS)
+        for want, got in diff.values()
+    ):
+        return False
+    deltas = {}
+    for cell_dir in sorted(p.parent for p in out.glob("*/receipt.json")):
+        tokens, failed = _tokens(cell_dir)
+        base_tokens, _ = _tokens(baseline / cell_dir.name)
+        if tokens != base_tokens:
+            if not failed:
+                return False  # a usage change with nothing the agent had to recover from
+            deltas[cell_dir.name] = {"tokens": tokens, "undisturbed": base_tokens,
+                                     "failed_requests_recovered": failed}  # fmt: skip
+    total, base = (sum(d[k] for d in deltas.values()) for k in ("tokens", "undisturbed"))
+    record(fault, usage_diff=deltas, note=(
+        "outcomes, quality and blast radius equal the undisturbed run's; metered tokens differ "
+        f"by {total - base:+d} ({(total - base) / base:+.2%}) in the cells where the agent "
+        "recovered from failed requests inside its run (it re-sent what it had received "
+        "before the stream broke off): the board reports what was used"))  # fmt: skip
+    return bool(deltas)
 
 
 # --- proxy killed -----------------------------------------------------------------------------
