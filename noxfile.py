@@ -70,7 +70,9 @@ def bench(session: nox.Session) -> None:
 @nox.session
 def faults(session: nox.Session) -> None:
     """Fault injection (tests/test_faults.py, Docker) -> bench/results/faults.json, then the fault
-    table in bench/RESULTS.md. Needs root for the disk-full test (tmpfs mount)."""
+    table in bench/RESULTS.md. Needs root for the disk-full test (tmpfs mount). The engine
+    restart test stops and restarts this machine's dockerd (every container on it dies): it
+    runs only with CAB_FAULTS_RESTART_DOCKERD=1 in the environment."""
     session.run(
         PY, "-m", "pytest", "tests/test_faults.py", *session.posargs, env={"CAB_FAULTS": "1"}
     )

@@ -573,6 +573,73 @@ def test_docker_engine_lost_mid_run(baseline: Path, runner_key: Path, tmp_path: 
     assert same
 
 
+# Restarting the engine stops every container on it, not only ours: opt in on a machine whose
+# dockerd is yours (it is started again with the command line it had).
+RESTART_ENV = "CAB_FAULTS_RESTART_DOCKERD"
+DOCKERD_PIDFILE = Path("/var/run/docker.pid")
+
+
+def restart_dockerd(down_s: float, log: Path) -> int:
+    """Stop dockerd (SIGTERM: it stops its containers and exits), wait `down_s`, start it again
+    with the same command line, wait until it answers. Returns the new dockerd's pid."""
+    pid = int(DOCKERD_PIDFILE.read_text())
+    argv = Path(f"/proc/{pid}/cmdline").read_bytes().rstrip(b"\0").split(b"\0")
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 90
+    while process_alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not process_alive(pid), "dockerd did not stop in 90 s"
+    time.sleep(down_s)
+    with log.open("ab") as out:
+        new = subprocess.Popen([a.decode() for a in argv], stdout=out, stderr=subprocess.STDOUT,
+                               start_new_session=True)  # fmt: skip
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if subprocess.run(["docker", "info"], capture_output=True, check=False).returncode == 0:
+            return new.pid
+        time.sleep(0.5)
+    raise AssertionError(f"dockerd did not answer 90 s after its restart (log: {log})")
+
+
+@pytest.mark.docker
+@faults_session
+@pytest.mark.skipif(
+    os.environ.get(RESTART_ENV) != "1" or not DOCKERD_PIDFILE.exists(),
+    reason=f"restarts this machine's dockerd: opt in with {RESTART_ENV}=1",
+)
+def test_docker_engine_restarted_mid_run(baseline: Path, runner_key: Path, tmp_path: Path) -> None:
+    name = "docker_engine_restarted"
+    out = tmp_path / "out"
+    cells = ORACLE_CELLS
+    tried = (
+        "dockerd stopped (SIGTERM, its containers with it) while agents run, started again "
+        "5 s later with the same command line"
+    )
+    record(name, tried=tried, cells_before=len(cells))
+    run = start_run(out, cells, runner_key)
+    try:
+        assert run.wait_for("agent phase", 1), run.stderr
+        time.sleep(1.0)
+        restart_dockerd(5.0, tmp_path / "dockerd.log")
+        run.finish()
+    finally:
+        kill_group(run.proc.pid)
+    state = receipts_state(out)
+    blamed_on_agent = blame_details(out, state["valid"])
+    record(name, cells_after_fault=len(state["valid"]), outcomes_after_fault=state["valid"],
+           blamed_on_agent=blamed_on_agent, runner_exit=run.proc.returncode,
+           no_receipt=no_receipt_lines(run))  # fmt: skip
+    run_pids = [run.proc.pid, *resume(out, cells, runner_key)]
+    after = check_clean(name, out, cells, run_pids)
+    same = compare_boards(name, baseline, out, cells, tmp_path)
+    record(name, survived=same and not blamed_on_agent and len(after["valid"]) == len(cells))
+    assert not after["partial"] and not after["unsigned"] and not after["invalid"]
+    assert not REPORT[name]["leaked_containers"]
+    assert not blamed_on_agent, f"an engine restart was recorded as the agent's: {blamed_on_agent}"
+    assert len(after["valid"]) == len(cells)
+    assert same
+
+
 # --- runner killed with SIGKILL -----------------------------------------------------------------
 
 
