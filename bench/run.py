@@ -515,7 +515,8 @@ def render_markdown(results: dict[str, Any]) -> str:
 def fault_table(faults: dict[str, Any]) -> list[str]:
     lines = ["## Fault injection (`nox -s faults`, tests/test_faults.py)", "",
              f"Recorded {faults.get('date', '?')}. Cells before = cells asked for; after fault = "
-             "valid receipts right after the fault; after resume = valid receipts once resumed. "
+             "valid receipts right after the fault (infra errors among them: nothing measured, "
+             "retried by the resume); after resume = valid receipts once resumed. "
              "Board = board.json cell aggregates equal to the undisturbed run's.", "",
              "| fault | tried | cells before | after fault | after resume | survived | board "
              "same | leaked containers |", "|---|---|---|---|---|---|---|---|"]  # fmt: skip
@@ -523,12 +524,16 @@ def fault_table(faults: dict[str, Any]) -> list[str]:
     for name, f in sorted(faults.get("faults", {}).items()):
         if name == "hostile_input":
             continue
+        after = f.get("cells_after_fault", "")
+        infra = sum(o == "infra_error" for o in (f.get("outcomes_after_fault") or {}).values())
+        if infra:
+            after = f"{after} ({infra} infra_error)"
         board = f.get("board_same", "")
         if board is False and f.get("usage_diff"):
             board = "outcomes: True; tokens differ (note)"
         lines.append(
             f"| {name} | {f.get('tried', '')} | {f.get('cells_before', '')} | "
-            f"{f.get('cells_after_fault', '')} | {f.get('cells_after_resume', '')} | "
+            f"{after} | {f.get('cells_after_resume', '')} | "
             f"{f.get('survived', '')} | {board} | "
             f"{f.get('leaked_containers', '')} |"
         )

@@ -326,6 +326,31 @@ def check_clean(name: str, out: Path, cells: Sequence[str], pids: Sequence[int])
     return state
 
 
+def settle(name: str, run: Run, out: Path, cells: Sequence[str], baseline: Path, key: Path,
+           tmp: Path, *, resume_kw: dict[str, Any] | None = None, usage_may_differ: bool = False,
+           **extra: Any) -> None:  # fmt: skip
+    """After a fault: record what the faulted run left, resume as a user would, and check that
+    nothing was lost, half written, leaked or put on the agent, and that the board is the
+    undisturbed run's (with `usage_may_differ`, metered usage may differ where the receipts
+    show failed requests the agent recovered from: see usage_recovery_explains)."""
+    state = receipts_state(out)
+    blamed = blame_details(out, state["valid"])
+    record(name, cells_after_fault=len(state["valid"]), outcomes_after_fault=state["valid"],
+           blamed_on_agent=blamed, runner_exit=run.proc.returncode,
+           no_receipt=no_receipt_lines(run), **extra)  # fmt: skip
+    pids = [run.proc.pid, *resume(out, cells, key, **(resume_kw or {}))]
+    after = check_clean(name, out, cells, pids)
+    same = compare_boards(name, baseline, out, cells, tmp)
+    if not same and usage_may_differ:
+        same = usage_recovery_explains(name, baseline, out)
+    record(name, survived=same and not blamed and len(after["valid"]) == len(cells))
+    assert not after["partial"] and not after["unsigned"] and not after["invalid"]
+    assert not REPORT[name]["leaked_containers"]
+    assert not blamed, f"{name}: infrastructure faults recorded as the agent's: {blamed}"
+    assert len(after["valid"]) == len(cells)
+    assert same, REPORT[name]["board_diff"]
+
+
 def resume(out: Path, cells: Sequence[str], key: Path, **kw: Any) -> list[int]:
     """Resume as a user would: the same command again. Cells with a valid receipt are skipped,
     except infra errors, which run again (nothing was measured)."""
@@ -350,29 +375,8 @@ def test_model_server_faults(
            cells_before=len(FLAKY_CELLS))  # fmt: skip
     run = run_cells(out, FLAKY_CELLS, runner_key, env={"CAB_ORACLE_FAULTS": kinds},
                     flaky_rate=rate)  # fmt: skip
-    state = receipts_state(out)
-    record(fault, cells_after_fault=len(state["valid"]), outcomes_after_fault=state["valid"])
-    pids = [run.proc.pid]
-    blamed_on_agent = blame_details(out, state["valid"])
-    pids += resume(out, FLAKY_CELLS, runner_key, flaky_rate=0.0)
-    after = check_clean(fault, out, FLAKY_CELLS, pids)
-    same = compare_boards(fault, baseline, out, FLAKY_CELLS, tmp_path)
-    explained = not same and usage_recovery_explains(fault, baseline, out)
-    record(fault, survived=not blamed_on_agent and (same or explained)
-           and len(after["valid"]) == 2, blamed_on_agent=blamed_on_agent)  # fmt: skip
-    assert not after["partial"] and not after["unsigned"] and not after["invalid"]
-    assert not REPORT[fault]["leaked_containers"]
-    assert len(after["valid"]) == len(FLAKY_CELLS)
-    if blamed_on_agent:
-        # Resume skips any valid receipt, so a mis-classified cell also changes the board.
-        record(fault, note="runner/cell bug: a model-server fault was recorded as the agent's "
-               "failure (see blamed_on_agent); the board differs for that reason only")  # fmt: skip
-        pytest.xfail(
-            "runner/cell bug: model-server fault recorded as the agent's failure: "
-            f"{blamed_on_agent} (_model_failed_for_infra only sees a last request that failed "
-            "with 5xx/429 in the usage log, likely not the case for a dropped or unparsable 200)"
-        )
-    assert same or explained, REPORT[fault]["board_diff"]
+    settle(fault, run, out, FLAKY_CELLS, baseline, runner_key, tmp_path,
+           resume_kw={"flaky_rate": 0.0}, usage_may_differ=True)  # fmt: skip
 
 
 # Board fields derived from metered usage: a fault the agent recovered from inside its run can
@@ -435,25 +439,7 @@ def test_proxy_killed_mid_run(baseline: Path, runner_key: Path, tmp_path: Path) 
         run.finish()
     finally:
         kill_group(run.proc.pid)
-    state = receipts_state(out)
-    blamed_on_agent = blame_details(out, state["valid"])
-    record(name, cells_after_fault=len(state["valid"]), outcomes_after_fault=state["valid"],
-           blamed_on_agent=blamed_on_agent)  # fmt: skip
-    run_pids = [run.proc.pid, *resume(out, cells, runner_key)]
-    after = check_clean(name, out, cells, run_pids)
-    same = compare_boards(name, baseline, out, cells, tmp_path)
-    record(name, survived=same and not blamed_on_agent and len(after["valid"]) == len(cells))
-    assert not after["partial"] and not after["unsigned"] and not after["invalid"]
-    assert not REPORT[name]["leaked_containers"]
-    if blamed_on_agent:
-        note = "runner/cell bug: cells whose proxy died were recorded as the agent's failure"
-        record(name, note=note + " (see blamed_on_agent); resume skips them: the board differs")
-        pytest.xfail(
-            "runner/cell bug: cells whose proxy died mid-run are recorded as the agent's failure "
-            f"({blamed_on_agent}); a dead proxy leaves no usage record, so "
-            "_model_failed_for_infra cannot see it (report: see bench/results/faults.json)"
-        )
-    assert same
+    settle(name, run, out, cells, baseline, runner_key, tmp_path)
 
 
 # --- Docker engine lost -----------------------------------------------------------------------
@@ -548,29 +534,9 @@ def test_docker_engine_lost_mid_run(baseline: Path, runner_key: Path, tmp_path: 
     finally:
         kill_group(run.proc.pid)
         relay.close()
-    leaked_after_fault = owned_containers([run.proc.pid])
-    state = receipts_state(out)
-    blamed_on_agent = blame_details(out, state["valid"])
-    record(name, cells_after_fault=len(state["valid"]), outcomes_after_fault=state["valid"],
-           containers_left_by_faulted_run=len(leaked_after_fault), blamed_on_agent=blamed_on_agent,
-           runner_exit=run.proc.returncode, no_receipt=no_receipt_lines(run))  # fmt: skip
-    if any("is not built here" in line for line in REPORT[name]["no_receipt"]):
-        record(name, note="cells started while the engine was unreachable got no receipt and "
-               "the message 'image ... is not built here' (runner/cell resolve_agent_image reads "
-               "an unreachable engine as a missing image); they ran on resume")  # fmt: skip
     # The resume runs against the real socket; its start-up reaps what the cut run left.
-    run_pids = [run.proc.pid, *resume(out, cells, runner_key)]
-    after = check_clean(name, out, cells, run_pids)
-    same = compare_boards(name, baseline, out, cells, tmp_path)
-    record(name, survived=same and not blamed_on_agent and len(after["valid"]) == len(cells))
-    assert not after["partial"] and not after["unsigned"] and not after["invalid"]
-    assert not REPORT[name]["leaked_containers"]
-    assert len(after["valid"]) == len(cells)
-    if blamed_on_agent:
-        record(name, note="runner/cell bug: Docker loss recorded as the agent's failure "
-               "(see blamed_on_agent); resume skips them, so the board differs")  # fmt: skip
-        pytest.xfail(f"runner/cell bug: Docker loss recorded as the agent's: {blamed_on_agent}")
-    assert same
+    settle(name, run, out, cells, baseline, runner_key, tmp_path,
+           containers_left_by_faulted_run=len(owned_containers([run.proc.pid])))  # fmt: skip
 
 
 # Restarting the engine stops every container on it, not only ours: opt in on a machine whose
@@ -624,20 +590,7 @@ def test_docker_engine_restarted_mid_run(baseline: Path, runner_key: Path, tmp_p
         run.finish()
     finally:
         kill_group(run.proc.pid)
-    state = receipts_state(out)
-    blamed_on_agent = blame_details(out, state["valid"])
-    record(name, cells_after_fault=len(state["valid"]), outcomes_after_fault=state["valid"],
-           blamed_on_agent=blamed_on_agent, runner_exit=run.proc.returncode,
-           no_receipt=no_receipt_lines(run))  # fmt: skip
-    run_pids = [run.proc.pid, *resume(out, cells, runner_key)]
-    after = check_clean(name, out, cells, run_pids)
-    same = compare_boards(name, baseline, out, cells, tmp_path)
-    record(name, survived=same and not blamed_on_agent and len(after["valid"]) == len(cells))
-    assert not after["partial"] and not after["unsigned"] and not after["invalid"]
-    assert not REPORT[name]["leaked_containers"]
-    assert not blamed_on_agent, f"an engine restart was recorded as the agent's: {blamed_on_agent}"
-    assert len(after["valid"]) == len(cells)
-    assert same
+    settle(name, run, out, cells, baseline, runner_key, tmp_path)
 
 
 # --- runner killed with SIGKILL -----------------------------------------------------------------
