@@ -1,8 +1,9 @@
 """Harness overhead per cell: the wall time of `run_cell` (resolve, workspace, sandbox start,
 agent, collect, checks, receipt, signing, publishing) minus the agent's own run time (its exec in
 the sandbox) minus the check commands' own time (measured by the checks driver inside its
-containers). Warm images; one shard (oracle + proxy) for all cells, so the proxy's start-up is
-reported apart, as a sweep pays it once per shard.
+containers; lint and runner run in parallel containers, so the longer of the two counts). Warm
+images; one shard (oracle + proxy) for all cells, so the proxy's start-up is reported apart, as
+a sweep pays it once per shard.
 
 Run: python bench/bench_cell_overhead.py [--cells 12] [--agent codex] [--out bench/results/...]
 Cells cycle over oracle/null x the three language tasks (attempts 1, 2, ... as needed); the
@@ -93,7 +94,8 @@ def main() -> None:
         },
         "agent": args.agent,
         "definition": "wall time of run_cell minus the agent's exec time minus the check "
-        "commands' own time (driver-measured, inside the checks containers)",
+        "commands' own time (driver-measured inside the checks containers; lint and runner "
+        "run in parallel, so the longer of the two)",
         "cells": len(rows),
         "overhead_s": _stats([r["overhead_s"] for r in rows]),
         "overhead_outside_checks_s": _stats([r["overhead_outside_checks_s"] for r in rows]),

@@ -6,8 +6,9 @@ Benchmarks (names for --only):
   plan        plan time for the full public matrix (current models x agents x tasks x 3 attempts)
   verify      verify and merge time for 1,000 / 10,000 / 100,000 signed receipts
   throughput  cells per hour at concurrency 1, 2, 4 with calibration models (real cells)
-  overhead    harness overhead per cell, from the receipts of the concurrency-1 throughput runs:
-              timings.total_s - timings.agent_s - sum(checks[].duration_s)
+  overhead    harness overhead per cell (bench/bench_cell_overhead.py, warm images): run_cell's
+              wall time - the agent's run - the check commands' own time (the longer of the
+              parallel lint and runner commands, as their driver timed them in the containers)
   images      warm rebuild time of the agent and runtime images and their sizes (cold build
               times are the recorded ones, see the output: a cold rebuild downloads every package)
 
@@ -278,10 +279,9 @@ def read_receipts(out_dir: Path) -> list[dict[str, Any]]:
     return [json.loads(p.read_text()) for p in sorted(out_dir.glob("*/receipt.json"))]
 
 
-def bench_throughput(repeats: int, work: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+def bench_throughput(repeats: int, work: Path) -> dict[str, Any]:
     cells = _cells()
     levels: dict[str, Any] = {}
-    overhead_rows: list[dict[str, float]] = []
     outcomes: dict[str, int] = {}
     for conc in (1, 2, 4):
         per_hour, steady, walls = [], [], []
@@ -300,16 +300,6 @@ def bench_throughput(repeats: int, work: Path) -> tuple[dict[str, Any], dict[str
             steady.append(len(cells) / span * 3600)
             for x in receipts:
                 outcomes[x["outcome"]] = outcomes.get(x["outcome"], 0) + 1
-            if conc == 1:
-                for x in receipts:
-                    t = x["timings"]
-                    check_cmds = sum(c["duration_s"] for c in x["checks"])
-                    overhead_rows.append({
-                        "overhead": t["total_s"] - t["agent_s"] - check_cmds,
-                        "total": t["total_s"], "agent": t["agent_s"], "check_cmds": check_cmds,
-                        "resolve": t["resolve_s"], "workspace": t["workspace_s"],
-                        "collect": t["collect_s"], "checks_phase": t["checks_s"],
-                    })  # fmt: skip
             log(f"  j={conc} run {r + 1}: {len(cells)} cells in {wall:.1f}s "
                 f"({per_hour[-1]:.0f}/h, {steady[-1]:.0f}/h excluding start-up)")  # fmt: skip
         levels[str(conc)] = {
@@ -327,29 +317,52 @@ def bench_throughput(repeats: int, work: Path) -> tuple[dict[str, Any], dict[str
         "concurrency": levels,
     }
 
-    def col(name: str) -> dict[str, Any]:
-        return stats([row[name] for row in overhead_rows], 3)
+    return throughput
 
-    overhead = {
-        "what": "per cell, from receipts of the concurrency-1 throughput runs (warm images): "
-        "timings.total_s - timings.agent_s - sum(checks[].duration_s)",
-        "cells": len(overhead_rows),
-        "overhead_s": col("overhead"),
+
+OVERHEAD_CELLS = 12
+
+
+def bench_overhead(work: Path) -> dict[str, Any]:
+    """bench/bench_cell_overhead.py (in-process cells, one shard) as a subprocess; its raw rows
+    go to bench/results/cell_overhead.json, the figures with min / median / max here."""
+    out = ROOT / "bench" / "results" / "cell_overhead.json"
+    load0 = load_average()
+    argv = [sys.executable, str(ROOT / "bench" / "bench_cell_overhead.py"),
+            "--cells", str(OVERHEAD_CELLS), "--out", str(out)]  # fmt: skip
+    proc = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise SystemExit(f"bench_cell_overhead.py exited {proc.returncode}: {proc.stderr[-2000:]}")
+    doc = json.loads(out.read_text())
+    rows = doc["runs"]
+
+    def col(key: str, of: Callable[[dict[str, Any]], float] | None = None) -> dict[str, Any]:
+        return stats([of(r) if of else r[key] for r in rows], 3)
+
+    return {
+        "what": f"{doc['agent']} cells on oracle/null x one Python, Node and shell task, one "
+        "shard, warm images (bench/bench_cell_overhead.py); overhead = run_cell's wall time - "
+        "the agent's run (its exec in the sandbox) - the check commands' own time (lint and "
+        "runner run in parallel containers: the longer one, as the driver inside timed it)",
+        "cells": len(rows),
+        "overhead_s": col("overhead_s"),
         "breakdown_s": {
-            k: col(k)
-            for k in (
-                "total",
-                "agent",
-                "check_cmds",
-                "resolve",
-                "workspace",
-                "collect",
-                "checks_phase",
-            )
+            "wall": col("wall_s"),
+            "agent": col("agent_s"),
+            "check_commands": col("check_commands_s"),
+            "checks_phase": col("checks_phase_s"),
+            "outside_checks_phase": col("overhead_outside_checks_s"),
+            "resolve": col("", lambda r: r["phases_s"]["resolve_s"]),
+            "workspace": col("", lambda r: r["phases_s"]["workspace_s"]),
+            "collect": col("", lambda r: r["phases_s"]["collect_s"]),
         },
-        "note": "checks_phase - check_cmds is the checks containers' start/stop and patch apply",
+        "shard_start_s": doc["shard_start_s"],
+        "note": "checks_phase - check_commands is the checks containers' start/stop and patch "
+        "apply; outside_checks_phase is everything else the harness does (workspace, sandbox "
+        "start/stop, collect, receipt, signing); the shard's start-up (proxy, oracle) is paid "
+        f"once per shard and not included: {doc['shard_start_s']} s here",
+        "load_average": [load0, load_average()],
     }
-    return throughput, overhead
 
 
 # --- images -----------------------------------------------------------------------------------
@@ -558,7 +571,7 @@ def fault_table(faults: dict[str, Any]) -> list[str]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--only", nargs="*", default=None,
-                    choices=["plan", "verify", "throughput", "images"])  # fmt: skip
+                    choices=["plan", "verify", "throughput", "overhead", "images"])  # fmt: skip
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--sizes", default="1000,10000,100000")
     ap.add_argument(
@@ -579,7 +592,7 @@ def main() -> int:
             "repeats": args.repeats,
             "benchmarks": dict(previous.get("benchmarks", {})),
         }
-        only = set(args.only or ["plan", "verify", "throughput", "images"])
+        only = set(args.only or ["plan", "verify", "throughput", "overhead", "images"])
         work = Path(tempfile.mkdtemp(prefix="cab-bench-"))
         try:
             steps: list[tuple[str, Callable[[], None]]] = []
@@ -593,21 +606,23 @@ def main() -> int:
                 b["verify"] = bench_verify(sizes, args.repeats, args.repeats_largest)
 
             def do_throughput() -> None:
-                b["throughput"], b["overhead"] = bench_throughput(args.repeats, work)
+                b["throughput"] = bench_throughput(args.repeats, work)
+
+            def do_overhead() -> None:
+                b["overhead"] = bench_overhead(work)
 
             def do_images() -> None:
                 b["images"] = bench_images(args.repeats)
 
-            steps = [("plan", do_plan), ("throughput", do_throughput), ("verify", do_verify),
-                     ("images", do_images)]  # fmt: skip
+            steps = [("plan", do_plan), ("overhead", do_overhead), ("throughput", do_throughput),
+                     ("verify", do_verify), ("images", do_images)]  # fmt: skip
             for name, fn in steps:
                 if name in only:
                     log(f"{name} ...")
                     t0 = time.perf_counter()
                     started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
                     fn()
-                    for section in ("overhead", "throughput") if name == "throughput" else (name,):
-                        b[section]["measured_at"] = started
+                    b[name]["measured_at"] = started
                     log(f"{name} done in {time.perf_counter() - t0:.0f}s")
                     _write(results)
         finally:

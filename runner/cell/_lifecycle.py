@@ -161,7 +161,9 @@ class CellResult:
     wall_s: float
     agent_s: float
     checks_s: float  # the checks phase, containers included
-    check_commands_s: float = 0.0  # the check commands' own time, inside their containers
+    # The check commands' own time inside their containers, on the cell's critical path: lint
+    # and runner run in parallel containers, so the longer of the two (diff runs in-process).
+    check_commands_s: float = 0.0
 
     @property
     def overhead_s(self) -> float:
@@ -705,7 +707,7 @@ def _finish(
     tmp.write_text(receipt.model_dump_json(indent=1), encoding="utf-8")
     tmp.replace(predicate)
     envelope = sign_receipt(predicate, ctx.signer)
-    commands_s = sum(checks.command_s.values()) if checks is not None else 0.0
+    commands_s = max(checks.command_s.values(), default=0.0) if checks is not None else 0.0
     return CellResult(
         cell, outcome, envelope, detail, total_s, attempt.agent_s, checks_s, commands_s
     )
