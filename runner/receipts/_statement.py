@@ -7,7 +7,10 @@ subject list that disagrees with the predicate is itself a sign of tampering.
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -76,15 +79,41 @@ def sha256_file(path: Path) -> tuple[str, int]:
     return "sha256:" + h.hexdigest(), size
 
 
+# O_NOFOLLOW: a symlink is refused as the old is_symlink() test refused it, in the same call that
+# opens the file; O_NONBLOCK: a FIFO planted as an artifact opens (and is then refused) instead of
+# blocking the verifier.
+_ARTIFACT_OPEN = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+
+
 def check_artifacts(receipt: Receipt, folder: Path) -> None:
-    """Every artifact exists beside the receipt with the recorded size and digest."""
+    """Every artifact exists beside the receipt with the recorded size and digest.
+
+    One open, one fstat and the reads per file (the pathlib version took four more system
+    calls and a buffered file object per artifact, about 30 us each).
+    """
+    base = os.fspath(folder)
     for art in artifacts_of(receipt):
         check_relative(art.path)
-        path = folder / art.path
-        if path.is_symlink() or not path.is_file():
-            raise ArtifactError(f"artifact {art.path} is missing (or not a regular file)")
-        digest, size = sha256_file(path)
+        try:
+            fd = os.open(os.path.join(base, art.path), _ARTIFACT_OPEN)
+        except OSError as exc:
+            if exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.ELOOP):  # ELOOP: a symlink
+                raise ArtifactError(
+                    f"artifact {art.path} is missing (or not a regular file)"
+                ) from None
+            raise ArtifactError(f"artifact {art.path} cannot be read: {exc.strerror}") from None
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise ArtifactError(f"artifact {art.path} is missing (or not a regular file)")
+            h = hashlib.sha256()
+            size = 0
+            while chunk := os.read(fd, 1 << 20):
+                h.update(chunk)
+                size += len(chunk)
+        finally:
+            os.close(fd)
         if size != art.size:
             raise ArtifactError(f"artifact {art.path} has {size} bytes, receipt says {art.size}")
+        digest = "sha256:" + h.hexdigest()
         if digest != art.digest:
             raise ArtifactError(f"artifact {art.path} digest {digest} differs from the receipt")
