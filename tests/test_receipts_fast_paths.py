@@ -125,7 +125,10 @@ def test_artifacts_that_are_not_regular_files_are_rejected(
     assert verdict()[0] == "ok"
     if os.geteuid() != 0:  # root reads anything
         log.chmod(0)
-        assert verdict() == ("artifact", "artifact checks/lint.log cannot be read: Permission denied")
+        assert verdict() == (
+            "artifact",
+            "artifact checks/lint.log cannot be read: Permission denied",
+        )
 
 
 def test_envelope_digest_is_of_the_verified_bytes(tmp_path: Path, alice: Ed25519PrivateKey) -> None:
