@@ -2,21 +2,27 @@
 
 File discovery (one scandir walk, memoised resolve) against Path.rglob + Path.resolve; artifact
 reads (one open with O_NOFOLLOW) against every kind of non-file; the verdict's envelope digest
-against the file's bytes; forked workers against one process.
+against the file's bytes; forked workers against one process; libsodium's Ed25519 check against
+cryptography's.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import json
 import os
+import random
 from pathlib import Path
 
 import pytest
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from runner.board._inputs import RECEIPT_SUFFIXES as BOARD_SUFFIXES
 from runner.board._inputs import adapt_verdicts, expand_receipt_paths
-from runner.receipts import verify_receipts
+from runner.receipts import _ed25519, canonical_bytes, verify_receipts
+from runner.receipts._ed25519 import ed25519_verifies
 from runner.receipts._verify import RECEIPT_SUFFIXES, find_receipts
 from tests.receipt_factory import signed_receipt, trust_line, trust_store
 
@@ -152,3 +158,53 @@ def test_workers_give_the_verdicts_of_one_process(tmp_path: Path, alice: Ed25519
     assert [(v.path, v.code, v.reason, v.envelope_digest, v.receipt) for v in one] == [
         (v.path, v.code, v.reason, v.envelope_digest, v.receipt) for v in two
     ]
+
+
+@pytest.mark.parametrize("sodium", [True, False], ids=["libsodium", "cryptography"])
+def test_ed25519_check_agrees_with_cryptography(
+    sodium: bool, monkeypatch: pytest.MonkeyPatch, alice: Ed25519PrivateKey
+) -> None:
+    monkeypatch.setattr(_ed25519, "SODIUM", sodium)
+    public = alice.public_key()
+    rng = random.Random(7)
+    for _ in range(200):
+        message = rng.randbytes(rng.randrange(0, 400))
+        sig = alice.sign(message)
+        assert ed25519_verifies(public, sig, message)
+        i = rng.randrange(64 + len(message))
+        flip = 1 << rng.randrange(8)
+        if i < 64:
+            bad_sig = bytearray(sig)
+            bad_sig[i] ^= flip
+            bad_msg = message
+        else:
+            bad_sig = bytearray(sig)
+            bad_msg = bytearray(message)
+            bad_msg[i - 64] ^= flip
+        try:
+            public.verify(bytes(bad_sig), bytes(bad_msg))
+            reference = True
+        except InvalidSignature:
+            reference = False
+        assert ed25519_verifies(public, bytes(bad_sig), bytes(bad_msg)) is reference is False
+    other = Ed25519PrivateKey.generate().public_key()
+    assert not ed25519_verifies(other, alice.sign(b"x"), b"x")
+    assert not ed25519_verifies(public, alice.sign(b"x")[:63], b"x")
+
+
+@pytest.mark.parametrize("sodium", [True, False], ids=["libsodium", "cryptography"])
+def test_receipt_signatures_through_either_library(
+    sodium: bool, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, alice: Ed25519PrivateKey
+) -> None:
+    monkeypatch.setattr(_ed25519, "SODIUM", sodium)
+    store = trust_store(trust_line(alice))
+    env = signed_receipt(tmp_path, alice)
+    (v,) = verify_receipts([env], store, schema_path=SCHEMA)
+    assert v.ok
+    doc = json.loads(env.read_bytes())
+    sig = bytearray(base64.b64decode(doc["signatures"][0]["sig"]))
+    sig[10] ^= 4
+    doc["signatures"][0]["sig"] = base64.b64encode(bytes(sig)).decode()
+    env.write_bytes(canonical_bytes(doc) + b"\n")
+    (v,) = verify_receipts([env], store, schema_path=SCHEMA)
+    assert v.code == "signature"

@@ -41,7 +41,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 from pydantic import ValidationError
@@ -49,6 +48,7 @@ from pydantic import ValidationError
 from runner import RECEIPT_PREDICATE_TYPE
 from runner.receipts._canonical import StrictJsonError, loads_canonical, loads_fast, loads_strict
 from runner.receipts._dsse import INTOTO_PAYLOAD_TYPE, Envelope, EnvelopeError
+from runner.receipts._ed25519 import ed25519_verifies
 from runner.receipts._keyless import BUNDLE_SUFFIX, KeylessError, KeylessVerifier
 from runner.receipts._models import Receipt, Tier
 from runner.receipts._paths import RealPaths, walk_named
@@ -270,9 +270,7 @@ class _Checker:
             if signer.key_blob in tried:
                 continue
             tried.add(signer.key_blob)
-            try:
-                signer.public_key.verify(sig, pae)
-            except InvalidSignature:
+            if not ed25519_verifies(signer.public_key, sig, pae):
                 continue
             return self.trust.signers_with_key(signer.key_blob), signer.fingerprint
         if keyid and not any(s.fingerprint == keyid for s in self.trust.signers):
@@ -458,19 +456,19 @@ def verify_receipts(
             verdicts = _verify_in_workers(checker, files, workers)
         else:
             verdicts = [checker.one(p) for p in files]
-    by_cell: dict[str, list[int]] = defaultdict(list)
-    for i, v in enumerate(verdicts):
-        if v.ok and v.receipt is not None:
-            by_cell[v.receipt.cell.key].append(i)
-    for cell, idxs in by_cell.items():
-        if len(idxs) < 2:
-            continue
-        for i in idxs:
-            others = ", ".join(str(verdicts[j].path) for j in idxs if j != i)
-            verdicts[i] = replace(
-                verdicts[i],
-                ok=False,
-                code="duplicate-cell",
-                reason=f"cell {cell} is also in {others}",
-            )
-    return verdicts
+        by_cell: dict[str, list[int]] = defaultdict(list)
+        for i, v in enumerate(verdicts):
+            if v.ok and v.receipt is not None:
+                by_cell[v.receipt.cell.key].append(i)
+        for cell, idxs in by_cell.items():
+            if len(idxs) < 2:
+                continue
+            for i in idxs:
+                others = ", ".join(str(verdicts[j].path) for j in idxs if j != i)
+                verdicts[i] = replace(
+                    verdicts[i],
+                    ok=False,
+                    code="duplicate-cell",
+                    reason=f"cell {cell} is also in {others}",
+                )
+        return verdicts
