@@ -21,10 +21,22 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from runner.board._inputs import RECEIPT_SUFFIXES as BOARD_SUFFIXES
 from runner.board._inputs import adapt_verdicts, expand_receipt_paths
-from runner.receipts import _ed25519, canonical_bytes, verify_receipts
+from runner.receipts import (
+    Ed25519Signer,
+    _ed25519,
+    canonical_bytes,
+    sign_receipt,
+    verify_receipts,
+)
 from runner.receipts._ed25519 import ed25519_verifies
 from runner.receipts._verify import RECEIPT_SUFFIXES, find_receipts
-from tests.receipt_factory import signed_receipt, trust_line, trust_store
+from tests.receipt_factory import (
+    ARTIFACT_TEXT,
+    ReceiptFactory,
+    signed_receipt,
+    trust_line,
+    trust_store,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT / "schemas" / "receipt.schema.json"
@@ -208,3 +220,24 @@ def test_receipt_signatures_through_either_library(
     env.write_bytes(canonical_bytes(doc) + b"\n")
     (v,) = verify_receipts([env], store, schema_path=SCHEMA)
     assert v.code == "signature"
+
+
+@pytest.mark.parametrize("size", [0, 1, (1 << 20) - 1, 1 << 20, (1 << 20) + 1, 3 << 20])
+def test_artifacts_of_any_size_are_hashed_to_the_last_byte(
+    tmp_path: Path, alice: Ed25519PrivateKey, size: int
+) -> None:
+    patch = bytes(random.Random(size).randbytes(size))
+    factory = ReceiptFactory(tmp_path, {**ARTIFACT_TEXT, "patch.diff": patch})
+    env = sign_receipt(factory.write(runner_id="alice"), Ed25519Signer(alice))
+    store = trust_store(trust_line(alice))
+    (v,) = verify_receipts([env], store, schema_path=SCHEMA)
+    assert v.ok, v.reason
+    if size:
+        changed = bytearray(patch)
+        changed[-1] ^= 1
+        (tmp_path / "patch.diff").write_bytes(bytes(changed))
+        (v,) = verify_receipts([env], store, schema_path=SCHEMA)
+        assert (v.code, "patch.diff digest" in v.reason) == ("artifact", True)
+    (tmp_path / "patch.diff").write_bytes(patch + b"\n")
+    (v,) = verify_receipts([env], store, schema_path=SCHEMA)
+    assert v.reason == f"artifact patch.diff has {size + 1} bytes, receipt says {size}"
