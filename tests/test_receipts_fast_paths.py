@@ -241,3 +241,16 @@ def test_artifacts_of_any_size_are_hashed_to_the_last_byte(
     (tmp_path / "patch.diff").write_bytes(patch + b"\n")
     (v,) = verify_receipts([env], store, schema_path=SCHEMA)
     assert v.reason == f"artifact patch.diff has {size + 1} bytes, receipt says {size}"
+
+
+def test_unreadable_and_odd_receipt_files(tmp_path: Path, alice: Ed25519PrivateKey) -> None:
+    store = trust_store(trust_line(alice))
+    env = signed_receipt(tmp_path / "ok", alice)
+    fifo = tmp_path / "odd" / env.name
+    fifo.parent.mkdir()
+    os.mkfifo(fifo)  # must not hang the verifier
+    folder = tmp_path / "dir" / env.name
+    folder.mkdir(parents=True)
+    verdicts = verify_receipts([env, fifo, folder.parent], store, schema_path=SCHEMA)
+    assert [v.code for v in verdicts] == ["ok", "envelope", "unreadable"]
+    assert verdicts[2].reason == "cannot read: Is a directory"

@@ -150,6 +150,24 @@ def _rebuild_verdict(
     )
 
 
+def _read_file(path: Path) -> bytes:
+    """The file's bytes: what Path.read_bytes() returns, in half the time for a small file
+    (no buffered file object; one read of fstat's size plus one byte sees EOF). O_NONBLOCK: a
+    FIFO named like a receipt reads as empty (and fails as an envelope) instead of hanging."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        size = os.fstat(fd).st_size
+        data = os.read(fd, size + 1)
+        if len(data) == size:
+            return data
+        chunks = [data]  # grew, shrank or a short read: on to EOF
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 class _Reject(Exception):
     def __init__(self, code: str, reason: str) -> None:
         super().__init__(reason)
@@ -353,7 +371,7 @@ class _Checker:
 
     def one(self, path: Path) -> Verdict:
         try:
-            raw = path.read_bytes()
+            raw = _read_file(path)
         except OSError as exc:
             return Verdict(path, False, code="unreadable", reason=f"cannot read: {exc.strerror}")
         try:
