@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,11 @@ from typing import Protocol
 
 from runner.board._build import BoardError, VerifiedReceipt
 from runner.receipts._models import Receipt, Tier
+from runner.receipts._paths import RealPaths, walk_named
+
+# Below this many receipts, forking verifier processes costs more than it saves
+# (bench/bench_verify.py); the same threshold as `cab receipts verify`.
+AUTO_WORKERS_FROM = 1000
 
 # Envelope file names a directory argument expands to (DSSE envelopes and Sigstore bundles).
 RECEIPT_SUFFIXES = (".dsse.json", ".sigstore.json")
@@ -36,19 +42,18 @@ class ReceiptVerifier(Protocol):
 def expand_receipt_paths(args: Iterable[Path]) -> list[Path]:
     """Files as given; directories searched recursively for envelope files. Sorted, no repeats
     (paths are resolved, so one file named two ways is one receipt)."""
-    found: set[Path] = set()
+    found: set[str] = set()
+    real = RealPaths()
     for arg in args:
         if arg.is_dir():
             found.update(
-                p.resolve()
-                for p in arg.rglob("*")
-                if p.is_file() and p.name.endswith(RECEIPT_SUFFIXES)
+                real.file(f.path, f.symlink) for f in walk_named(arg, RECEIPT_SUFFIXES) if f.is_file
             )
         elif arg.is_file():
-            found.add(arg.resolve())
+            found.add(real.file(arg))
         else:
             raise BoardError(f"{arg}: no such file or directory")
-    return sorted(found)
+    return [Path(p) for p in sorted(found, key=lambda p: p.split("/"))]  # as Paths sort
 
 
 def collect_verified(
@@ -87,23 +92,28 @@ def envelope_digest(path: Path) -> str:
 
 
 def adapt_verdicts(verdicts: Iterable[VerdictLike]) -> list[VerificationResult]:
-    """Verdicts -> results; the board digest is over the stored envelope bytes."""
+    """Verdicts -> results; the board digest is over the stored envelope bytes: the bytes the
+    verifier read when it says which (`envelope_digest`), else the file read again."""
     out = []
     for v in verdicts:
         if v.ok and v.receipt is not None and v.tier is not None:
-            receipt = VerifiedReceipt(
-                receipt=v.receipt, digest=envelope_digest(v.path), tier=Tier(v.tier)
-            )
+            digest = getattr(v, "envelope_digest", None) or envelope_digest(v.path)
+            receipt = VerifiedReceipt(receipt=v.receipt, digest=digest, tier=Tier(v.tier))
             out.append(VerificationResult(v.path, receipt))
         else:
             out.append(VerificationResult(v.path, None, v.reason or "not verified"))
     return out
 
 
-def receipts_verifier(trust_dir: Path, schema_path: Path | None = None) -> ReceiptVerifier:
+def receipts_verifier(
+    trust_dir: Path, schema_path: Path | None = None, *, workers: int | None = None
+) -> ReceiptVerifier:
     """The project's verifier (runner.receipts.verify_receipts with the trust store in
     `trust_dir`) behind the board's interface. Looked up at run time so the board builds and
-    type-checks on its own; without it no board is built from unverified receipts."""
+    type-checks on its own; without it no board is built from unverified receipts.
+
+    workers: processes to verify in; default one per core from AUTO_WORKERS_FROM receipts on
+    (below that, forking costs more than it saves), else one."""
     receipts_pkg = importlib.import_module("runner.receipts")
     verify = getattr(receipts_pkg, "verify_receipts", None)
     load_trust = getattr(receipts_pkg, "load_trust_store", None)
@@ -115,6 +125,9 @@ def receipts_verifier(trust_dir: Path, schema_path: Path | None = None) -> Recei
     trust = load_trust(trust_dir)
 
     def run(paths: Sequence[Path], /) -> Sequence[VerificationResult]:
-        return adapt_verdicts(verify(list(paths), trust, schema_path=schema_path))
+        procs = workers
+        if procs is None:
+            procs = (os.cpu_count() or 1) if len(paths) >= AUTO_WORKERS_FROM else 1
+        return adapt_verdicts(verify(list(paths), trust, schema_path=schema_path, workers=procs))
 
     return run

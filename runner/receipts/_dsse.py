@@ -34,6 +34,10 @@ def b64decode_any(text: str) -> bytes:
     """
     if not isinstance(text, str):
         raise EnvelopeError("base64 field is not a string")
+    try:  # the usual case, padded standard base64, without scanning or copying the text first
+        return binascii.a2b_base64(text, strict_mode=True)
+    except (binascii.Error, ValueError):
+        pass  # any other form: the checks below say what is wrong, or decode it
     if "-" in text or "_" in text:
         if "+" in text or "/" in text:
             raise EnvelopeError("base64 mixes the standard and URL-safe alphabets")

@@ -7,7 +7,10 @@ subject list that disagrees with the predicate is itself a sign of tampering.
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -29,11 +32,8 @@ def artifacts_of(receipt: Receipt) -> list[Artifact]:
 
 def check_relative(path: str) -> None:
     """An artifact path must stay inside the receipt's folder ('/'-separated, no '.' or '..')."""
-    if (
-        path.startswith("/")
-        or "\\" in path
-        or any(part in ("", ".", "..") for part in path.split("/"))
-    ):
+    parts = path.split("/")
+    if path.startswith("/") or "\\" in path or "" in parts or "." in parts or ".." in parts:
         raise ArtifactError(f"artifact path {path!r} leaves the receipt's folder")
 
 
@@ -76,15 +76,48 @@ def sha256_file(path: Path) -> tuple[str, int]:
     return "sha256:" + h.hexdigest(), size
 
 
+# O_NOFOLLOW: a symlink is refused as the old is_symlink() test refused it, in the same call that
+# opens the file; O_NONBLOCK: a FIFO planted as an artifact opens (and is then refused) instead of
+# blocking the verifier.
+_ARTIFACT_OPEN = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+
+
 def check_artifacts(receipt: Receipt, folder: Path) -> None:
-    """Every artifact exists beside the receipt with the recorded size and digest."""
+    """Every artifact exists beside the receipt with the recorded size and digest.
+
+    One open, one fstat and the reads per file (the pathlib version took four more system
+    calls and a buffered file object per artifact, about 30 us each).
+    """
+    base = os.fspath(folder)
     for art in artifacts_of(receipt):
         check_relative(art.path)
-        path = folder / art.path
-        if path.is_symlink() or not path.is_file():
-            raise ArtifactError(f"artifact {art.path} is missing (or not a regular file)")
-        digest, size = sha256_file(path)
+        try:
+            fd = os.open(os.path.join(base, art.path), _ARTIFACT_OPEN)
+        except OSError as exc:
+            if exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.ELOOP):  # ELOOP: a symlink
+                raise ArtifactError(
+                    f"artifact {art.path} is missing (or not a regular file)"
+                ) from None
+            raise ArtifactError(f"artifact {art.path} cannot be read: {exc.strerror}") from None
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise ArtifactError(f"artifact {art.path} is missing (or not a regular file)")
+            # Small files (all but the odd patch) in one read: asking for one byte more than
+            # fstat reports sees EOF in the same call. Anything else (a large file, a short
+            # read, a file that grew or shrank) reads on to EOF.
+            want = min(info.st_size + 1, 1 << 20)
+            first = os.read(fd, want)
+            h = hashlib.sha256(first)
+            size = len(first)
+            if size != info.st_size or want <= info.st_size:
+                while chunk := os.read(fd, 1 << 20):
+                    h.update(chunk)
+                    size += len(chunk)
+        finally:
+            os.close(fd)
         if size != art.size:
             raise ArtifactError(f"artifact {art.path} has {size} bytes, receipt says {art.size}")
+        digest = "sha256:" + h.hexdigest()
         if digest != art.digest:
             raise ArtifactError(f"artifact {art.path} digest {digest} differs from the receipt")
