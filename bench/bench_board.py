@@ -36,13 +36,13 @@ from runner.board import (  # noqa: E402
     board_json,
     board_schema,
     build_board,
-    bulk_merge,
     collect_verified,
     expand_receipt_paths,
     render_site,
 )
 from runner.board._output import validate_board_bytes  # noqa: E402
 from runner.catalog import ModelCatalog  # noqa: E402
+from runner.receipts import cyclic_gc_paused  # noqa: E402
 from runner.receipts._models import Tier  # noqa: E402
 from tests.board.envelopes import Ed25519Verifier, envelope_bytes, keyid  # noqa: E402
 from tests.board.receipt_factory import make_receipt  # noqa: E402
@@ -139,9 +139,9 @@ def main() -> None:
         runs = []
         for _ in range(args.repeat):
             gc.collect()
-            # Timed exactly as `cab board build` runs it (bulk_merge pauses the cyclic GC).
+            # Timed exactly as `cab board build` runs it (cyclic_gc_paused pauses the cyclic GC).
             t0 = time.perf_counter()
-            with bulk_merge():
+            with cyclic_gc_paused():
                 paths = expand_receipt_paths([folder])
                 verified, rejected = collect_verified(paths, verifier, skip_invalid=False)
                 t1 = time.perf_counter()

@@ -185,14 +185,13 @@ def bench_verify(sizes: Sequence[int], repeats: int, repeats_largest: int) -> di
         board_json,
         board_schema,
         build_board,
-        bulk_merge,
         collect_verified,
         expand_receipt_paths,
     )
     from runner.board._inputs import receipts_verifier
     from runner.board._output import validate_board_bytes
     from runner.catalog import ModelCatalog, parse_file
-    from runner.receipts import load_trust_store, verify_receipts
+    from runner.receipts import cyclic_gc_paused, load_trust_store, verify_receipts
 
     catalog = parse_file(ROOT / "models.toml", ModelCatalog)
     schema_path = ROOT / "schemas" / "receipt.schema.json"
@@ -237,7 +236,7 @@ def bench_verify(sizes: Sequence[int], repeats: int, repeats_largest: int) -> di
                 del verdicts
                 gc.collect()
                 t0, c0 = time.perf_counter(), _cpu()
-                with bulk_merge():
+                with cyclic_gc_paused():
                     paths = expand_receipt_paths(roots)
                     verified, _ = collect_verified(
                         paths, receipts_verifier(trust_dir, schema_path), skip_invalid=False

@@ -5,7 +5,6 @@ from runner.board._build import (
     VerifiedReceipt,
     board_json,
     build_board,
-    bulk_merge,
     catalog_digest,
     receipts_digest,
 )
@@ -58,7 +57,6 @@ __all__ = [
     "board_json",
     "board_schema",
     "build_board",
-    "bulk_merge",
     "catalog_digest",
     "collect_verified",
     "diff_boards",

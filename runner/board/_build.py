@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -48,23 +46,6 @@ class VerifiedReceipt:
     receipt: Receipt
     digest: str  # "sha256:<hex>" of the stored envelope bytes
     tier: Tier
-
-
-@contextmanager
-def bulk_merge() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a merge allocates its receipts.
-
-    Verifying 10,000 receipts leaves about a million long-lived objects; the generational collector
-    rescans them again and again and cost about 40% of the merge time. The merge makes no garbage
-    cycles that need collecting before it ends; collection resumes (and catches up) on exit.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _r(x: float) -> float:

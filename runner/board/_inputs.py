@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,10 +16,6 @@ from typing import Protocol
 from runner.board._build import BoardError, VerifiedReceipt
 from runner.receipts._models import Receipt, Tier
 from runner.receipts._paths import RealPaths, walk_named
-
-# Below this many receipts, forking verifier processes costs more than it saves
-# (bench/bench_verify.py); the same threshold as `cab receipts verify`.
-AUTO_WORKERS_FROM = 1000
 
 # Envelope file names a directory argument expands to (DSSE envelopes and Sigstore bundles).
 RECEIPT_SUFFIXES = (".dsse.json", ".sigstore.json")
@@ -112,8 +107,8 @@ def receipts_verifier(
     `trust_dir`) behind the board's interface. Looked up at run time so the board builds and
     type-checks on its own; without it no board is built from unverified receipts.
 
-    workers: processes to verify in; default one per core from AUTO_WORKERS_FROM receipts on
-    (below that, forking costs more than it saves), else one."""
+    workers: processes to verify in; default as `cab receipts verify` picks them
+    (runner.receipts.auto_workers)."""
     receipts_pkg = importlib.import_module("runner.receipts")
     verify = getattr(receipts_pkg, "verify_receipts", None)
     load_trust = getattr(receipts_pkg, "load_trust_store", None)
@@ -125,9 +120,7 @@ def receipts_verifier(
     trust = load_trust(trust_dir)
 
     def run(paths: Sequence[Path], /) -> Sequence[VerificationResult]:
-        procs = workers
-        if procs is None:
-            procs = (os.cpu_count() or 1) if len(paths) >= AUTO_WORKERS_FROM else 1
+        procs = workers if workers is not None else receipts_pkg.auto_workers(len(paths))
         return adapt_verdicts(verify(list(paths), trust, schema_path=schema_path, workers=procs))
 
     return run

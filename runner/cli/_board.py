@@ -12,7 +12,6 @@ from runner.board import (
     board_files,
     board_schema,
     build_board,
-    bulk_merge,
     collect_verified,
     diff_boards,
     expand_receipt_paths,
@@ -23,6 +22,7 @@ from runner.board import (
 from runner.board._inputs import receipts_verifier
 from runner.catalog import CatalogError, ModelCatalog, load_agents, parse_file
 from runner.cli._common import Ctx, InputError, json_option, pass_ctx, print_json
+from runner.receipts import cyclic_gc_paused
 
 
 def load_verifier(trust_dir: Path, schema_path: Path | None) -> ReceiptVerifier:
@@ -115,7 +115,7 @@ def board_build(
         # The pause lasts to the end of the command: resuming the collector with the verified
         # receipts alive costs a rescan of all of them (0.3 s for 10,000) for nothing, as the
         # process exits once the board is written.
-        with bulk_merge():
+        with cyclic_gc_paused():
             verified, rejected = collect_verified(paths, verifier, skip_invalid=skip_invalid)
             result = build_board(verified, catalog)
             for r in rejected:

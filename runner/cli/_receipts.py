@@ -25,6 +25,7 @@ from runner.receipts import (
     StrictJsonError,
     TrustStoreError,
     Verdict,
+    auto_workers,
     find_receipts,
     load_private_key,
     load_trust_store,
@@ -36,8 +37,6 @@ from runner.receipts import (
 from runner.rescore import Rescore, rescore_receipt, sample_receipts
 
 PASSPHRASE_ENV = "CAB_KEY_PASSPHRASE"
-# Below this many receipts, forking workers costs more than it saves (bench/bench_verify.py).
-AUTO_WORKERS_FROM = 1000
 
 
 @click.group()
@@ -172,7 +171,7 @@ def receipts_verify(
             }
     found = find_receipts(paths)
     if workers is None:
-        workers = (os.cpu_count() or 1) if len(found) >= AUTO_WORKERS_FROM else 1
+        workers = auto_workers(len(found))
     if not found:
         raise InputError(
             f"no receipts (*.dsse.json, *.sigstore.json) under {', '.join(map(str, paths))}"

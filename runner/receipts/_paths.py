@@ -10,6 +10,7 @@ a path's resolved form is the one Path.resolve() gives.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,3 +87,25 @@ class RealPaths:
         if symlink or not name or name in (".", ".."):
             return os.path.realpath(text)
         return os.path.join(self._folder(parent), name)
+
+
+_CHUNK = 1 << 20
+
+
+def read_chunks(fd: int, size: int) -> Iterator[bytes]:
+    """Everything left in `fd`, given its fstat size, in chunks of at most 1 MiB. For a small
+    file that did not change, one read of size + 1 bytes sees EOF (no buffered file object: half
+    Path.read_bytes()'s time); a large file, or one that grew, shrank or gave a short read, is
+    read on to EOF."""
+    want = min(size + 1, _CHUNK)
+    data = os.read(fd, want)
+    if data:
+        yield data
+    if len(data) == size and want > size:
+        return
+    while chunk := os.read(fd, _CHUNK):
+        yield chunk
+
+
+def read_fd(fd: int, size: int) -> bytes:
+    return b"".join(read_chunks(fd, size))

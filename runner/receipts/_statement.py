@@ -17,6 +17,7 @@ from typing import Any
 from runner import RECEIPT_PREDICATE_TYPE
 from runner.receipts._canonical import canonical_bytes
 from runner.receipts._models import Artifact, Receipt
+from runner.receipts._paths import read_chunks
 
 STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
 
@@ -103,17 +104,10 @@ def check_artifacts(receipt: Receipt, folder: Path) -> None:
             info = os.fstat(fd)
             if not stat.S_ISREG(info.st_mode):
                 raise ArtifactError(f"artifact {art.path} is missing (or not a regular file)")
-            # Small files (all but the odd patch) in one read: asking for one byte more than
-            # fstat reports sees EOF in the same call. Anything else (a large file, a short
-            # read, a file that grew or shrank) reads on to EOF.
-            want = min(info.st_size + 1, 1 << 20)
-            first = os.read(fd, want)
-            h = hashlib.sha256(first)
-            size = len(first)
-            if size != info.st_size or want <= info.st_size:
-                while chunk := os.read(fd, 1 << 20):
-                    h.update(chunk)
-                    size += len(chunk)
+            h, size = hashlib.sha256(), 0
+            for chunk in read_chunks(fd, info.st_size):  # streamed: a receipt may be hostile
+                h.update(chunk)
+                size += len(chunk)
         finally:
             os.close(fd)
         if size != art.size:

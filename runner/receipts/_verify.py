@@ -57,7 +57,7 @@ from runner.receipts._dsse import INTOTO_PAYLOAD_TYPE, Envelope, EnvelopeError
 from runner.receipts._ed25519 import ed25519_verifies
 from runner.receipts._keyless import BUNDLE_SUFFIX, KeylessError, KeylessVerifier
 from runner.receipts._models import Receipt, Tier
-from runner.receipts._paths import RealPaths, walk_named
+from runner.receipts._paths import RealPaths, read_fd, walk_named
 from runner.receipts._sign import ENVELOPE_SUFFIX
 from runner.receipts._sshkeys import (
     RECEIPT_NAMESPACE,
@@ -151,19 +151,11 @@ def _rebuild_verdict(
 
 
 def _read_file(path: Path) -> bytes:
-    """The file's bytes: what Path.read_bytes() returns, in half the time for a small file
-    (no buffered file object; one read of fstat's size plus one byte sees EOF). O_NONBLOCK: a
-    FIFO named like a receipt reads as empty (and fails as an envelope) instead of hanging."""
+    """The file's bytes, as Path.read_bytes() returns them (see read_fd). O_NONBLOCK: a FIFO
+    named like a receipt reads as empty (and fails as an envelope) instead of hanging."""
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     try:
-        size = os.fstat(fd).st_size
-        data = os.read(fd, size + 1)
-        if len(data) == size:
-            return data
-        chunks = [data]  # grew, shrank or a short read: on to EOF
-        while chunk := os.read(fd, 1 << 20):
-            chunks.append(chunk)
-        return b"".join(chunks)
+        return read_fd(fd, os.fstat(fd).st_size)
     finally:
         os.close(fd)
 
@@ -443,6 +435,15 @@ def cyclic_gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+# Below this many receipts, forking workers costs more than it saves (bench/bench_verify.py).
+AUTO_WORKERS_FROM = 1000
+
+
+def auto_workers(receipts: int) -> int:
+    """Processes to verify `receipts` envelopes in: one per core from AUTO_WORKERS_FROM on."""
+    return (os.cpu_count() or 1) if receipts >= AUTO_WORKERS_FROM else 1
 
 
 # The checker a forked worker inherits (set only while a pool runs; see _verify_in_workers).

@@ -18,7 +18,6 @@ from runner.board import (
     board_files,
     board_schema,
     build_board,
-    bulk_merge,
     collect_verified,
     expand_receipt_paths,
     render_site,
@@ -29,7 +28,7 @@ from runner.catalog import Catalog, CatalogError, load_agents
 from runner.cell import CellError, CellResult, RunnerKey, run_many, shard_context, write_trust
 from runner.images import ImageBuildError, inspect_image, read_lock, runtime_tag
 from runner.plan import Plan, PlanError, make_plan
-from runner.receipts import CellId, load_trust_store, verify_receipts
+from runner.receipts import CellId, cyclic_gc_paused, load_trust_store, verify_receipts
 from runner.sweep._state import receipt_state
 
 ARTIFACT_PREFIX = "receipts-"
@@ -130,7 +129,7 @@ def build_site(
     except CatalogError:
         agent_names = {}
     try:
-        with bulk_merge():
+        with cyclic_gc_paused():
             verified, rejected = collect_verified(paths, verifier, skip_invalid=True)
             board = build_board(verified, catalog.models)
         site, summary = render_site(
