@@ -3,6 +3,7 @@ resolved images, the runner's signing key, and a resumable output folder."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -19,9 +20,10 @@ from runner.cell._lifecycle import (
     InfraError,
     ResolvedImage,
     hostname_runner_id,
+    locked_agent_image,
     run_cell,
 )
-from runner.images import engine_answers, inspect_image, read_lock, runtime_tag
+from runner.images import engine_answers, inspect_image, runtime_tag
 from runner.plan import CALIBRATION_MODELS
 from runner.receipts import (
     RECEIPT_NAMESPACE,
@@ -65,20 +67,16 @@ def _raise_if_engine_down(tag: str) -> None:
 
 
 def resolve_agent_image(root: Path) -> Callable[[str], ResolvedImage]:
-    """Agent images as recorded in images/lock.json, checked against what this engine has."""
-    lock = read_lock(root / "images")["images"]
+    """Agent images as recorded in images/lock.json, checked against what this engine has (the
+    receipt records this engine's image id)."""
 
     def resolve(agent: str) -> ResolvedImage:
-        entry = lock.get(agent)
-        if entry is None:
-            raise CellError(f"agent {agent!r} is not in images/lock.json: run `cab images build`")
-        local = inspect_image(entry["tag"])
+        locked = locked_agent_image(root, agent)
+        local = inspect_image(locked.tag)
         if local is None:
-            _raise_if_engine_down(entry["tag"])
-            raise CellError(
-                f"image {entry['tag']} is not built here: run `cab images build {agent}`"
-            )
-        return ResolvedImage(entry["tag"], local.image_id, entry["version"])
+            _raise_if_engine_down(locked.tag)
+            raise CellError(f"image {locked.tag} is not built here: run `cab images build {agent}`")
+        return dataclasses.replace(locked, image_id=local.image_id)
 
     return resolve
 
