@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError as SchemaError
 from jsonschema.exceptions import best_match
 from pydantic import ValidationError
 
@@ -185,13 +186,18 @@ class SchemaCheck:
         else:
             self.fast = jsonschema_rs.Draft202012Validator(schema)
 
-    def problem(self, instance: Any) -> str | None:
+    def best_error(self, instance: Any) -> SchemaError | None:
+        """None when `instance` is valid, else jsonschema's most relevant error."""
         if self.fast is not None and self.fast.is_valid(instance):
             return None
         err = best_match(self.reference.iter_errors(instance))
-        if err is None:
-            return None if self.fast is None else "schema validators disagree; rejecting"
-        return f"{err.json_path}: {err.message[:200]}"
+        if err is None and self.fast is not None:
+            return SchemaError("schema validators disagree; rejecting")
+        return err
+
+    def problem(self, instance: Any) -> str | None:
+        err = self.best_error(instance)
+        return None if err is None else f"{err.json_path}: {err.message[:200]}"
 
 
 @lru_cache(maxsize=8)
