@@ -25,8 +25,7 @@ from runner.board._models import (
     ModelSummary,
     UnscoredCell,
 )
-from runner.catalog import Column, HostModel, ModelCatalog
-from runner.plan import CALIBRATION_MODELS
+from runner.catalog import CALIBRATION_MODELS, Column, HostModel, ModelCatalog
 from runner.receipts._models import Tier
 
 TEMPLATES = Path(__file__).parent / "templates"

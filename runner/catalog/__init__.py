@@ -1,5 +1,6 @@
 """Catalogs: host models (models.toml), agents (images/*/agent.toml), tasks (tasks/*/task.toml)."""
 
+from runner.catalog._calibration import CALIBRATION_MODELS, is_calibration
 from runner.catalog._load import (
     Catalog,
     CatalogError,
@@ -23,6 +24,7 @@ from runner.catalog._models import (
 )
 
 __all__ = [
+    "CALIBRATION_MODELS",
     "AgentSpec",
     "ApiRoute",
     "Catalog",
@@ -34,6 +36,7 @@ __all__ = [
     "ModelStatus",
     "TaskSpec",
     "find_root",
+    "is_calibration",
     "load_agents",
     "load_catalog",
     "load_models",

@@ -29,11 +29,10 @@ from typing import Protocol
 
 import runner
 from runner.agents import AGENT_HOME, parse_transcript, read_transcript_files, render
-from runner.catalog import ApiRoute, Catalog, FailureClass, task_digest
+from runner.catalog import CALIBRATION_MODELS, ApiRoute, Catalog, FailureClass, task_digest
 from runner.cell._workspace import Changes, WorkspaceError, collect_changes, make_workspace
 from runner.checks import CheckOutcome, ChecksInfraError, run_checks
 from runner.images import read_lock
-from runner.plan import CALIBRATION_MODELS
 from runner.receipts import (
     Artifact,
     Artifacts,
