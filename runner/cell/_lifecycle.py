@@ -438,10 +438,10 @@ def _stop_quietly(sandbox: Sandbox) -> None:
 
 def locked_agent_image(root: Path, agent: str) -> ResolvedImage:
     """The agent image as images/lock.json records it (what the cell would have run)."""
-    entry = read_lock(root / "images")["images"].get(agent)
+    entry = read_lock(root / "images").images.get(agent)
     if entry is None:
         raise CellError(f"agent {agent!r} is not in images/lock.json: run `cab images build`")
-    return ResolvedImage(entry["tag"], entry["image_id"], entry["version"])
+    return ResolvedImage(entry.tag, entry.image_id, entry.version)
 
 
 def check_cell(catalog: Catalog, cell: CellId) -> None:

@@ -8,7 +8,6 @@ a machine without bridges has); the resulting containers always run with `--netw
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import subprocess
@@ -21,9 +20,9 @@ from typing import Any
 
 from runner.catalog import AgentSpec, load_agents
 from runner.images._base import BASE_TAG, inspect_image
+from runner.images._lock import LockedImage, read_lock, write_lock
 
 INTERMEDIATES = ("agent-base", "node-base")
-LOCK_FILE = "lock.json"
 VERSION_TIMEOUT_S = 60
 
 
@@ -65,26 +64,11 @@ def agent_tag(spec: AgentSpec) -> str:
     return f"cab/agent-{spec.name}:{spec.package.version}"
 
 
-def read_lock(images_dir: Path) -> dict[str, Any]:
-    path = images_dir / LOCK_FILE
-    lock: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    lock.setdefault("images", {})
-    return lock
-
-
-def write_lock(images_dir: Path, lock: dict[str, Any]) -> None:
-    path = images_dir / LOCK_FILE
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(lock, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    tmp.replace(path)
-
-
 def default_base_image(images_dir: Path) -> str:
     """The offline base when this machine has it (no registry to pull from), else the
     digest-pinned public image from the lock."""
-    if inspect_image(BASE_TAG) is not None:
-        return BASE_TAG
-    return str(read_lock(images_dir)["base"]["public"])
+    base = read_lock(images_dir).base
+    return base.offline_tag if inspect_image(base.offline_tag) is not None else base.public
 
 
 def _context(images_dir: Path, folder: str, ca_bundle: Path | None, tmp: Path) -> Path:
@@ -240,24 +224,23 @@ def build_agent_images(
             )
             progress(f"[{spec.name}] {found} {image_id[:19]} in {seconds:.0f}s")
             # Record as we go: an interrupted `build` of ten images keeps what it finished.
-            lock = read_lock(images_dir)
-            lock["images"][spec.name] = {
-                "tag": tag,
-                "image_id": image_id,
-                "version": found,
-                "package": f"{spec.package.registry.value}:{spec.package.name}",
-                "base_image": base_ref,
-            }
-            write_lock(images_dir, lock)
+            entry = LockedImage(
+                tag=tag,
+                image_id=image_id,
+                version=found,
+                package=f"{spec.package.registry.value}:{spec.package.name}",
+                base_image=base_ref,
+            )
+            write_lock(images_dir, read_lock(images_dir).with_image(spec.name, entry))
     return built
 
 
 def list_agent_images(root: Path) -> list[ImageStatus]:
     images_dir = root / "images"
-    lock = read_lock(images_dir)["images"]
+    lock = read_lock(images_dir).images
     out = []
     for name, spec in sorted(load_agents(root).items()):
-        entry = lock.get(name) or {}
+        entry = lock.get(name)
         tag = agent_tag(spec)
         local = inspect_image(tag)
         out.append(
@@ -265,9 +248,9 @@ def list_agent_images(root: Path) -> list[ImageStatus]:
                 agent=name,
                 pinned_version=spec.package.version,
                 tag=tag,
-                locked_id=entry.get("image_id"),
+                locked_id=entry.image_id if entry else None,
                 local_id=local.image_id if local else None,
-                locked_version=entry.get("version"),
+                locked_version=entry.version if entry else None,
                 size_bytes=local.size_bytes if local else None,
             )
         )
