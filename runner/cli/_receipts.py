@@ -223,7 +223,7 @@ def _rescore(
         if not result.ok:
             failed[path] = result
     return [
-        replace(v, ok=False, code=f"rescore-{failed[v.path].code}", reason=failed[v.path].reason)
+        replace(v, ok=False, code=failed[v.path].code.rejection(), reason=failed[v.path].reason)
         if v.path in failed
         else v
         for v in verdicts

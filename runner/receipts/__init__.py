@@ -7,6 +7,7 @@ from runner.receipts._canonical import (
     loads_fast,
     loads_strict,
 )
+from runner.receipts._codes import RejectionCode, RescoreCode
 from runner.receipts._dsse import INTOTO_PAYLOAD_TYPE, Envelope, EnvelopeError, Signature, pae
 from runner.receipts._keyless import KeylessError, KeylessVerifier, identity_policy
 from runner.receipts._models import (
@@ -81,6 +82,8 @@ __all__ = [
     "Outcome",
     "Receipt",
     "ReceiptError",
+    "RejectionCode",
+    "RescoreCode",
     "SchemaCheck",
     "Signature",
     "Signer",
