@@ -15,6 +15,7 @@ from runner.board._inputs import (
     VerificationResult,
     collect_verified,
     expand_receipt_paths,
+    receipts_verifier,
 )
 from runner.board._models import (
     AgentSummary,
@@ -64,6 +65,7 @@ __all__ = [
     "load_board",
     "mcnemar_exact_p",
     "receipts_digest",
+    "receipts_verifier",
     "render_site",
     "wilson_interval",
     "write_tree",

@@ -29,7 +29,7 @@ from runner.board._models import (
 )
 from runner.board._stats import mcnemar_exact_p, wilson_interval
 from runner.catalog import Column, HostModel, ModelCatalog
-from runner.receipts._models import Outcome, Receipt, Tier
+from runner.receipts import Outcome, Receipt, Tier
 
 # Board floats are rounded here so that the same receipts give the same bytes on every machine.
 DIGITS = 6

@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import Protocol
 
 from runner.board._build import BoardError, VerifiedReceipt
-from runner.receipts._models import Receipt, Tier
-from runner.receipts._paths import RealPaths, walk_named
+from runner.receipts import RealPaths, Receipt, Tier, walk_named
 
 # Envelope file names a directory argument expands to (DSSE envelopes and Sigstore bundles).
 RECEIPT_SUFFIXES = (".dsse.json", ".sigstore.json")

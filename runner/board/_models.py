@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from runner.catalog import Column
-from runner.receipts._models import Sha256, Tier
+from runner.receipts import Sha256, Tier
 
 Rate = Annotated[float, Field(ge=0, le=1)]
 Score = Annotated[float, Field(ge=0, le=1)]

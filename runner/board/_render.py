@@ -26,7 +26,7 @@ from runner.board._models import (
     UnscoredCell,
 )
 from runner.catalog import CALIBRATION_MODELS, Column, HostModel, ModelCatalog
-from runner.receipts._models import Tier
+from runner.receipts import Tier
 
 TEMPLATES = Path(__file__).parent / "templates"
 TIERS = (Tier.official, Tier.community)

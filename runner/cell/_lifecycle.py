@@ -34,20 +34,23 @@ from runner.cell._workspace import Changes, WorkspaceError, collect_changes, mak
 from runner.checks import CheckOutcome, ChecksInfraError, run_checks
 from runner.images import read_lock
 from runner.receipts import (
+    AgentRef,
     Artifact,
     Artifacts,
     BlastRadius,
     CellId,
     CheckName,
     CheckResult,
+    ModelRef,
     Outcome,
     Receipt,
+    RunnerRef,
     Signer,
+    TaskRef,
     Timings,
     Usage,
     sign_receipt,
 )
-from runner.receipts._models import AgentRef, ModelRef, RunnerRef, TaskRef
 from runner.sandbox import (
     Interrupted,
     Limits,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import PurePosixPath
 
-from runner.catalog._models import DiffPolicy
+from runner.catalog import DiffPolicy
 from runner.checks._verdict import Verdict, listing
 
 _DIFF_GIT = re.compile(r"^diff --git (?P<rest>.+)$")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from runner.catalog._models import RunnerCheck
+from runner.catalog import RunnerCheck
 from runner.checks._junit import ReportError, Status, parse_junit
 from runner.checks._verdict import Verdict, listing
 

@@ -7,8 +7,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from runner.catalog import task_digest
-from runner.catalog._models import TaskSpec
+from runner.catalog import TaskSpec, task_digest
 from runner.checks._run import CheckOutcome, ChecksInfraError, run_checks
 from runner.checks._verdict import listing
 

@@ -16,10 +16,10 @@ from runner.board import (
     diff_boards,
     expand_receipt_paths,
     load_board,
+    receipts_verifier,
     render_site,
     write_tree,
 )
-from runner.board._inputs import receipts_verifier
 from runner.catalog import CatalogError, ModelCatalog, load_agents, parse_file
 from runner.cli._common import Ctx, InputError, json_option, pass_ctx, print_json
 from runner.receipts import cyclic_gc_paused

@@ -11,18 +11,25 @@ from runner.receipts._codes import RejectionCode, RescoreCode
 from runner.receipts._dsse import INTOTO_PAYLOAD_TYPE, Envelope, EnvelopeError, Signature, pae
 from runner.receipts._keyless import KeylessError, KeylessVerifier, identity_policy
 from runner.receipts._models import (
+    AgentRef,
     Artifact,
     Artifacts,
     BlastRadius,
     CellId,
     CheckName,
     CheckResult,
+    ModelRef,
     Outcome,
     Receipt,
+    RunnerRef,
+    Sha256,
+    TaskRef,
     Tier,
     Timings,
     Usage,
 )
+from runner.receipts._paths import RealPaths, walk_named
+from runner.receipts._schema import DRAFT, model_schema, render_schema
 from runner.receipts._sign import (
     ENVELOPE_SUFFIX,
     Ed25519Signer,
@@ -63,9 +70,11 @@ from runner.receipts._verify import (
 )
 
 __all__ = [
+    "DRAFT",
     "ENVELOPE_SUFFIX",
     "INTOTO_PAYLOAD_TYPE",
     "RECEIPT_NAMESPACE",
+    "AgentRef",
     "AllowedSigner",
     "Artifact",
     "Artifacts",
@@ -79,17 +88,22 @@ __all__ = [
     "KeyFileError",
     "KeylessError",
     "KeylessVerifier",
+    "ModelRef",
     "Outcome",
+    "RealPaths",
     "Receipt",
     "ReceiptError",
     "RejectionCode",
     "RescoreCode",
+    "RunnerRef",
     "SchemaCheck",
+    "Sha256",
     "Signature",
     "Signer",
     "SigstoreIdentity",
     "SshKeygenSigner",
     "StrictJsonError",
+    "TaskRef",
     "Tier",
     "Timings",
     "TrustStore",
@@ -110,9 +124,11 @@ __all__ = [
     "loads_canonical",
     "loads_fast",
     "loads_strict",
+    "model_schema",
     "pae",
     "parse_allowed_signers",
     "public_key_line",
+    "render_schema",
     "schema_check",
     "sha256_file",
     "sign_envelope",
@@ -121,4 +137,5 @@ __all__ = [
     "ssh_public_key_fingerprint",
     "statement_bytes",
     "verify_receipts",
+    "walk_named",
 ]

@@ -40,6 +40,7 @@ from runner.receipts._ed25519 import ed25519_verifies
 from runner.receipts._keyless import BUNDLE_SUFFIX, KeylessError, KeylessVerifier
 from runner.receipts._models import Receipt, Tier
 from runner.receipts._paths import RealPaths, read_fd, walk_named
+from runner.receipts._schema import model_schema
 from runner.receipts._sign import ENVELOPE_SUFFIX
 from runner.receipts._sshkeys import (
     RECEIPT_NAMESPACE,
@@ -57,7 +58,6 @@ from runner.receipts._statement import (
 )
 from runner.receipts._trust import AllowedSigner, TrustStore
 
-SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"
 RECEIPT_SUFFIXES = (ENVELOPE_SUFFIX, BUNDLE_SUFFIX)
 
 
@@ -184,7 +184,7 @@ class SchemaCheck:
 @lru_cache(maxsize=8)
 def schema_check(schema_path: Path | None) -> SchemaCheck:
     if schema_path is None:
-        schema = {"$schema": SCHEMA_DRAFT, **Receipt.model_json_schema(mode="validation")}
+        schema = model_schema(Receipt)
     else:
         schema = loads_strict(schema_path.read_bytes())
     return SchemaCheck(schema)

@@ -20,10 +20,10 @@ from runner.board import (
     build_board,
     collect_verified,
     expand_receipt_paths,
+    receipts_verifier,
     render_site,
     write_tree,
 )
-from runner.board._inputs import receipts_verifier
 from runner.catalog import Catalog, CatalogError, load_agents
 from runner.cell import CellError, CellResult, RunnerKey, run_many, shard_context, write_trust
 from runner.images import ImageBuildError, inspect_image, read_lock, runtime_tag
