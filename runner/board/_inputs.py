@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -100,14 +100,19 @@ def adapt_verdicts(verdicts: Iterable[VerdictLike]) -> list[VerificationResult]:
 
 
 def receipts_verifier(
-    trust_dir: Path, schema_path: Path | None = None, *, workers: int | None = None
+    trust_dir: Path,
+    schema_path: Path | None = None,
+    *,
+    workers: int | None = None,
+    task_digests: Mapping[str, str] | None = None,
 ) -> ReceiptVerifier:
     """The project's verifier (runner.receipts.verify_receipts with the trust store in
     `trust_dir`) behind the board's interface. Looked up at run time so the board builds and
     type-checks on its own; without it no board is built from unverified receipts.
 
     workers: processes to verify in; default as `cab receipts verify` picks them
-    (runner.receipts.auto_workers)."""
+    (runner.receipts.auto_workers). task_digests: task id -> digest of the task tree the
+    receipts must have run (a receipt of another task version is rejected, `task-digest`)."""
     receipts_pkg = importlib.import_module("runner.receipts")
     verify = getattr(receipts_pkg, "verify_receipts", None)
     load_trust = getattr(receipts_pkg, "load_trust_store", None)
@@ -120,6 +125,9 @@ def receipts_verifier(
 
     def run(paths: Sequence[Path], /) -> Sequence[VerificationResult]:
         procs = workers if workers is not None else receipts_pkg.auto_workers(len(paths))
-        return adapt_verdicts(verify(list(paths), trust, schema_path=schema_path, workers=procs))
+        verdicts = verify(
+            list(paths), trust, schema_path=schema_path, workers=procs, task_digests=task_digests
+        )
+        return adapt_verdicts(verdicts)
 
     return run

@@ -11,6 +11,7 @@ from runner.catalog._load import (
     load_tasks,
     parse_file,
     task_digest,
+    task_digests,
 )
 from runner.catalog._models import (
     AgentSpec,
@@ -53,4 +54,5 @@ __all__ = [
     "load_tasks",
     "parse_file",
     "task_digest",
+    "task_digests",
 ]
