@@ -37,7 +37,7 @@ def test_serve_commands_start_serve_and_stop_cleanly(root: Path, tmp_path: Path)
     proxy = subprocess.Popen(
         [sys.executable, "-m", "runner", "--root", str(root), "proxy", "serve", "--json",
          "--models", "oracle,null", "--oracle-url", f"http://127.0.0.1:{port}",
-         "--usage-dir", str(tmp_path / "usage"), "--cell", "cli-cell"],
+         "--usage-dir", str(tmp_path / "usage"), "--cell", "cli-cell=null"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
     )  # fmt: skip
     try:

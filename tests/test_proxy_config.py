@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from runner.catalog import CALIBRATION_MODELS, load_models
 from runner.cli import main
 from runner.proxy import (
+    CellKey,
     ConfigError,
     KeyRejected,
     build_config,
@@ -28,31 +29,46 @@ SECRET = b"k" * 32
 
 
 def test_cell_key_round_trip() -> None:
-    key = mint_cell_key(SECRET, "codex/oracle/fix-median/1", ttl_s=60, now=1000)
-    assert verify_cell_key(SECRET, key, now=1059) == "codex/oracle/fix-median/1"
+    key = mint_cell_key(SECRET, "codex/oracle/fix-median/1", ttl_s=60, now=1000, models=["m"])
+    parsed = verify_cell_key(SECRET, key, now=1059)
+    assert parsed == CellKey("codex/oracle/fix-median/1", ("m",))
+    assert parsed.admits("m") and not parsed.admits("oracle")
+
+
+def _other_models(key: str) -> str:
+    """The same key with its models field swapped for another model's (the MAC must notice)."""
+    cell, _, rest = key[len("sk-cab-") :].partition(".")
+    _, _, tail = rest.partition(".")
+    return f"sk-cab-{cell}.b3JhY2xl.{tail}"  # b64url("oracle")
 
 
 @pytest.mark.parametrize(
     ("mutate", "reason"),
     [
         (lambda k: k[:-2] + ("AA" if not k.endswith("AA") else "BB"), "signature"),
-        (lambda k: mint_cell_key(b"x" * 32, "c1", 60, now=1000), "signature"),
+        (lambda k: mint_cell_key(b"x" * 32, "c1", 60, now=1000, models=["m"]), "signature"),
         (lambda k: "sk-cab-" + "bm90LWMx" + k[k.index(".") :], "signature"),  # other cell id
+        (_other_models, "signature"),  # a key of one model made to admit the oracle
         (lambda k: k.replace(".1060.", ".9999999999."), "signature"),  # extended expiry
         (lambda k: "sk-cab-garbage", "malformed"),
         (lambda k: "sk-1234", "not a cell key"),
     ],
 )
 def test_forged_cell_keys_are_rejected(mutate: Any, reason: str) -> None:
-    key = mint_cell_key(SECRET, "c1", ttl_s=60, now=1000)
+    key = mint_cell_key(SECRET, "c1", ttl_s=60, now=1000, models=["m"])
     with pytest.raises(KeyRejected, match=reason):
         verify_cell_key(SECRET, mutate(key), now=1001)
 
 
 def test_expired_cell_key_is_rejected() -> None:
-    key = mint_cell_key(SECRET, "c1", ttl_s=60, now=1000)
+    key = mint_cell_key(SECRET, "c1", ttl_s=60, now=1000, models=["m"])
     with pytest.raises(KeyRejected, match="expired"):
         verify_cell_key(SECRET, key, now=1060)
+
+
+def test_a_key_must_admit_some_model() -> None:
+    with pytest.raises(ValueError, match="at least one model"):
+        mint_cell_key(SECRET, "c1", ttl_s=60, models=[])
 
 
 def test_config_covers_catalog_and_calibration(root: Path) -> None:

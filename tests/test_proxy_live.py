@@ -192,7 +192,7 @@ CALLERS = {"chat_completions": call_chat, "responses": call_responses,
 @pytest.mark.parametrize("api", list(CALLERS))
 def test_oracle_tool_call_through_the_proxy(proxy: ProxyServer, api: str, stream: bool) -> None:
     cell = f"cell-{api}-{'stream' if stream else 'plain'}"
-    call = CALLERS[api](proxy, proxy.mint_key(cell), stream)
+    call = CALLERS[api](proxy, proxy.mint_key(cell, model="oracle"), stream)
     assert call["name"] == "bash"
     assert "git apply" in call["args"]["command"]
     assert patch_in_script(call["args"]["command"]) == SOLUTION
@@ -211,7 +211,7 @@ def test_oracle_tool_call_through_the_proxy(proxy: ProxyServer, api: str, stream
 
 def test_continued_conversation_finishes_and_reports_cached_tokens(proxy: ProxyServer) -> None:
     cell = "cell-multi-turn"
-    client = openai.OpenAI(base_url=f"{proxy.url}/v1", api_key=proxy.mint_key(cell),
+    client = openai.OpenAI(base_url=f"{proxy.url}/v1", api_key=proxy.mint_key(cell, model="oracle"),
                            max_retries=0)  # fmt: skip
     tools: Any = [{"type": "function", "function": {"name": "bash", "description":
                    "Run a bash command", "parameters": BASH_SCHEMA}}]  # fmt: skip
@@ -233,7 +233,9 @@ def test_continued_conversation_finishes_and_reports_cached_tokens(proxy: ProxyS
 
 def test_cost_comes_from_the_catalog_price(proxy: ProxyServer) -> None:
     cell = "cell-priced"
-    call_chat(proxy, proxy.mint_key(cell), False, model="test/priced-oracle")
+    call_chat(
+        proxy, proxy.mint_key(cell, model="test/priced-oracle"), False, model="test/priced-oracle"
+    )
     (line,) = usage_lines(proxy, cell, 1)
     expected = (line["input_tokens"] * 3.0 + line["output_tokens"] * 15.0) / 1e6
     assert line["cost_usd"] == pytest.approx(expected)
@@ -246,9 +248,11 @@ def _chat_status(proxy: ProxyServer, key: str, model: str = "oracle") -> httpx.R
 
 
 def test_forged_and_expired_cell_keys_are_refused(proxy: ProxyServer) -> None:
-    good = proxy.mint_key("cell-auth")
-    forged = mint_cell_key(b"not the proxy's secret".ljust(32, b"!"), "cell-auth", 3600)
-    expired = proxy.mint_key("cell-auth", ttl_s=-1)
+    good = proxy.mint_key("cell-auth", model="oracle")
+    forged = mint_cell_key(
+        b"not the proxy's secret".ljust(32, b"!"), "cell-auth", 3600, models=["oracle"]
+    )
+    expired = proxy.mint_key("cell-auth", ttl_s=-1, model="oracle")
     tampered = good.replace("sk-cab-", "sk-cab-A", 1)
     for key in (forged, expired, tampered, "sk-anything"):
         r = _chat_status(proxy, key)
@@ -267,7 +271,9 @@ def test_forged_and_expired_cell_keys_are_refused(proxy: ProxyServer) -> None:
 
 
 def test_unknown_model_is_a_clear_error(proxy: ProxyServer) -> None:
-    r = _chat_status(proxy, proxy.mint_key("cell-errors"), model="no-such-model")
+    r = _chat_status(
+        proxy, proxy.mint_key("cell-errors", model="no-such-model"), model="no-such-model"
+    )
     assert r.status_code == 400
     assert "no-such-model" in r.json()["error"]["message"]
     assert "no-such-model" in proxy.log_tail(200)
@@ -275,7 +281,9 @@ def test_unknown_model_is_a_clear_error(proxy: ProxyServer) -> None:
 
 def test_unreachable_route_is_a_clear_error(proxy: ProxyServer) -> None:
     cell = "cell-unreachable"
-    r = _chat_status(proxy, proxy.mint_key(cell), model="test/unreachable")
+    r = _chat_status(
+        proxy, proxy.mint_key(cell, model="test/unreachable"), model="test/unreachable"
+    )
     assert r.status_code >= 500, r.text
     assert "connection" in r.json()["error"]["message"].lower()
     assert "test/unreachable" in proxy.log_tail(400) or "unreachable" in proxy.log_tail(400)
@@ -285,7 +293,7 @@ def test_unreachable_route_is_a_clear_error(proxy: ProxyServer) -> None:
 
 def test_oracle_errors_pass_through_the_proxy(proxy: ProxyServer) -> None:
     cell = "cell-flaky"
-    statuses = [_chat_status(proxy, proxy.mint_key(cell), model="flaky").status_code
+    statuses = [_chat_status(proxy, proxy.mint_key(cell, model="flaky"), model="flaky").status_code
                 for _ in range(8)]  # fmt: skip
     assert 200 in statuses
     assert set(statuses) - {200} <= {429, 500}
@@ -308,7 +316,7 @@ def test_unix_socket_serves_the_same_proxy(proxy: ProxyServer) -> None:
     cell = "cell-unix"
     conn = _UnixHTTPConnection(str(proxy.socket_path))
     body = json.dumps({"model": "null", "messages": [{"role": "user", "content": "hi"}]})
-    headers = {"authorization": f"Bearer {proxy.mint_key(cell)}",
+    headers = {"authorization": f"Bearer {proxy.mint_key(cell, model='null')}",
                "content-type": "application/json"}  # fmt: skip
     conn.request("POST", "/v1/chat/completions", body=body, headers=headers)
     resp = conn.getresponse()
@@ -322,8 +330,10 @@ def test_gemini_style_name_reaches_the_model(proxy: ProxyServer) -> None:
     body = {"contents": [{"role": "user", "parts": [{"text": "hello"}]}]}
     r = httpx.post(
         f"{proxy.url}/v1beta/models/{gemini_alias('null')}:generateContent",
-        json=body, headers={"x-goog-api-key": proxy.mint_key("cell-gemini")}, timeout=60,
-    )  # fmt: skip
+        json=body,
+        headers={"x-goog-api-key": proxy.mint_key("cell-gemini", model="null")},
+        timeout=60,
+    )
     assert r.status_code == 200, r.text
     parts = r.json()["candidates"][0]["content"]["parts"]
     assert "Done" in "".join(p.get("text", "") for p in parts)
@@ -377,3 +387,24 @@ def test_the_proxy_dies_with_a_runner_killed_by_sigkill(tmp_path: Path) -> None:
     if not gone:  # we started it: end it before failing
         os.killpg(proxy_pid, signal.SIGKILL)
     assert gone, "LiteLLM outlived the runner that started it"
+
+
+def test_a_cell_key_admits_only_its_model(proxy: ProxyServer) -> None:
+    """A host-model cell's agent that asks for `oracle` (the gold patch) gets 403, and the cell
+    has a record of what it asked for; its own model still answers."""
+    from runner.proxy import read_escapes
+
+    key = proxy.mint_key("cell-escape", model="null")
+    assert _chat_status(proxy, key, model="null").status_code == 200
+    refused = _chat_status(proxy, key, model="oracle")
+    assert refused.status_code == 403, refused.text
+    assert "admits only" in refused.text
+    gemini = httpx.post(
+        f"{proxy.url}/v1beta/models/{gemini_alias('oracle')}:generateContent",
+        json={"contents": [{"role": "user", "parts": [{"text": "hi"}]}]},
+        headers={"x-goog-api-key": key},
+        timeout=60,
+    )
+    assert gemini.status_code == 403
+    assert read_escapes(proxy.usage_dir, "cell-escape") == ["oracle", gemini_alias("oracle")]
+    assert len(usage_lines(proxy, "cell-escape", 1)) == 1  # the refused ones cost nothing

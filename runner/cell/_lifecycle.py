@@ -120,7 +120,7 @@ class ModelAccess(Protocol):
     socket_path: Path
     usage_dir: Path
 
-    def mint_key(self, cell_id: str, ttl_s: float = ...) -> str: ...
+    def mint_key(self, cell_id: str, ttl_s: float = ..., *, model: str) -> str: ...
 
     @property
     def running(self) -> bool: ...
@@ -494,7 +494,7 @@ def run_cell(cell: CellId, ctx: CellContext) -> CellResult:
     workspace_s = checks_s = 0.0
     try:
         while True:
-            key = ctx.proxy.mint_key(cell.key, ttl_s=task_spec.time_limit_s + 600)
+            key = ctx.proxy.mint_key(cell.key, ttl_s=task_spec.time_limit_s + 600, model=cell.model)
             secrets.append(key)
             raise_if_interrupted()
             infra_detail = ""

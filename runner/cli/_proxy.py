@@ -71,8 +71,9 @@ def proxy_config(ctx: Ctx, models: str | None, oracle_url: str | None, output: P
               help="Unix socket path (default: in the proxy's work folder).")  # fmt: skip
 @click.option("--usage-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Per-cell usage logs (default: .cab/usage).")  # fmt: skip
-@click.option("--cell", "cells", multiple=True,
-              help="Mint a scoped key for this cell id and print it (repeatable).")  # fmt: skip
+@click.option("--cell", "cells", multiple=True, metavar="CELL=MODEL",
+              help="Mint a scoped key for cell CELL that admits only MODEL, and print it "
+                   "(repeatable).")  # fmt: skip
 @click.option("--key-ttl", type=float, default=4 * 3600, show_default=True,
               help="Lifetime of minted cell keys, seconds.")  # fmt: skip
 @json_option
@@ -97,6 +98,7 @@ def proxy_serve(
 
     with catalog_errors():
         catalog = load_models(ctx.root)
+    cell_models = [_cell_model(c) for c in cells]
     server = ProxyServer(
         catalog,
         usage_dir=usage_dir or ctx.state_dir / "usage",
@@ -123,7 +125,7 @@ def proxy_serve(
             "usage_dir": str(server.usage_dir),
             "log": str(server.log_path),
             "startup_s": round(server.startup_s or 0, 2),
-            "cell_keys": {c: server.mint_key(c, key_ttl) for c in cells},
+            "cell_keys": {c: server.mint_key(c, key_ttl, model=m) for c, m in cell_models},
         }
         if as_json:
             print_json(info)
@@ -137,3 +139,10 @@ def proxy_serve(
     finally:
         click.echo("proxy: stopping", err=True)
         server.stop()
+
+
+def _cell_model(text: str) -> tuple[str, str]:
+    cell, sep, model = text.partition("=")
+    if not sep or not cell or not model:
+        raise InputError(f"--cell {text!r}: want CELL=MODEL (the one model the key admits)")
+    return cell, model

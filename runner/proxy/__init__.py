@@ -11,11 +11,12 @@ from runner.proxy._config import (
     gemini_alias,
     prices,
 )
-from runner.proxy._keys import KeyRejected, mint_cell_key, verify_cell_key
+from runner.proxy._keys import CellKey, KeyRejected, mint_cell_key, verify_cell_key
 from runner.proxy._server import ProxyServer, ProxyStartError, free_port
-from runner.proxy._usage_log import read_usage, usage_file
+from runner.proxy._usage_log import read_escapes, read_usage, usage_file
 
 __all__ = [
+    "CellKey",
     "ConfigError",
     "KeyRejected",
     "ProxyServer",
@@ -26,6 +27,7 @@ __all__ = [
     "gemini_alias",
     "mint_cell_key",
     "prices",
+    "read_escapes",
     "read_usage",
     "usage_file",
     "verify_cell_key",

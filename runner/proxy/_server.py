@@ -21,7 +21,7 @@ from types import TracebackType
 
 import runner
 from runner.catalog import ModelCatalog
-from runner.proxy._config import build_config, dump_config, prices
+from runner.proxy._config import build_config, dump_config, gemini_alias, prices
 from runner.proxy._keys import mint_cell_key
 from runner.proxy._relay import UnixRelay
 
@@ -57,7 +57,7 @@ class ProxyServer:
     """The LiteLLM proxy as a child process group, on 127.0.0.1:<port> and a unix socket.
 
     with ProxyServer(catalog, usage_dir=..., oracle_url=...) as proxy:
-        key = proxy.mint_key("cell-123", ttl_s=3600)   # scoped, metered, dies with the proxy
+        key = proxy.mint_key("cell-123", ttl_s=3600, model="oracle")  # scoped to one model
         ... agents call proxy.url (or proxy.socket_path) with `key` ...
     """
 
@@ -97,8 +97,10 @@ class ProxyServer:
     def url(self) -> str:
         return f"http://{self.host}:{self.port}"
 
-    def mint_key(self, cell_id: str, ttl_s: float = 4 * 3600) -> str:
-        return mint_cell_key(self._key_secret, cell_id, ttl_s)
+    def mint_key(self, cell_id: str, ttl_s: float = 4 * 3600, *, model: str) -> str:
+        """A key for one cell that admits only `model` (and the Gemini-style name Gemini CLI
+        reaches it by): any other model gets 403 and a `model_escape` record for the cell."""
+        return mint_cell_key(self._key_secret, cell_id, ttl_s, models=(model, gemini_alias(model)))
 
     def start(self) -> ProxyServer:
         self.workdir.mkdir(parents=True, exist_ok=True)

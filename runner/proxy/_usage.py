@@ -17,9 +17,8 @@ from typing import Any
 
 from litellm.integrations.custom_logger import CustomLogger
 
-from runner.proxy._usage_log import NO_CELL, REJECTED, usage_file
+from runner.proxy._usage_log import NO_CELL, REJECTED, SETTINGS_ENV, usage_file
 
-SETTINGS_ENV = "CAB_PROXY_SETTINGS"
 log = logging.getLogger("cab.proxy.usage")
 
 # LiteLLM call types -> the API the client spoke.

@@ -41,8 +41,8 @@ class RecordingProxy:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._proxy, name)
 
-    def mint_key(self, cell_id: str, ttl_s: float = 4 * 3600) -> str:
-        key = str(self._proxy.mint_key(cell_id, ttl_s))
+    def mint_key(self, cell_id: str, ttl_s: float = 4 * 3600, *, model: str) -> str:
+        key = str(self._proxy.mint_key(cell_id, ttl_s, model=model))
         self.minted.append(key)
         return key
 
