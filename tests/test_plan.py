@@ -93,3 +93,35 @@ def test_cli_plan_bad_filter_is_one_line(root: Path) -> None:
     result = CliRunner().invoke(main, ["--root", str(root), "plan", "--models", "nope"])
     assert result.exit_code == 2
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_calibration_and_host_cells_never_share_a_shard() -> None:
+    from runner.catalog import CALIBRATION_MODELS, is_calibration
+    from runner.plan import PlanError, expand_matrix, make_plan
+
+    catalog = load_catalog(Path(__file__).resolve().parents[1])
+    host = next(m.id for m in catalog.models.models if m.status.value == "current")
+    cells = expand_matrix(catalog, models=["oracle", "null", host], attempts=2)
+    plan = make_plan(catalog, cells, max_jobs=4)
+    assert plan.shards and sum(len(s.cells) for s in plan.shards) == len(cells)
+    for shard in plan.shards:
+        kinds = {is_calibration(c.cell.model) for c in shard.cells}
+        assert len(kinds) == 1, shard.name
+    assert [s.index for s in plan.shards] == list(range(len(plan.shards)))
+    with pytest.raises(PlanError, match="at least 2 shard jobs"):
+        make_plan(catalog, cells, max_jobs=1)
+    # One kind alone packs as before, into every job it can use.
+    only = [c for c in cells if c.model in CALIBRATION_MODELS]
+    assert len(make_plan(catalog, only, max_jobs=4).shards) == 4
+
+
+def test_a_shard_refuses_to_serve_both_kinds_behind_one_proxy(tmp_path: Path) -> None:
+    from runner.cell import CellError, shard_context
+
+    catalog = load_catalog(Path(__file__).resolve().parents[1])
+    host = catalog.models.models[0].id
+    with (
+        pytest.raises(CellError, match="never serves calibration and host models together"),
+        shard_context(catalog, tmp_path, None, models=["oracle", host]),  # type: ignore[arg-type]
+    ):
+        pass

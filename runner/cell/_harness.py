@@ -12,7 +12,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from runner.catalog import CALIBRATION_MODELS, Catalog
+from runner.catalog import CALIBRATION_MODELS, Catalog, is_calibration
 from runner.cell._lifecycle import (
     CellContext,
     CellError,
@@ -125,7 +125,14 @@ def shard_context(
     limits: Limits | None = None,
     progress: Callable[[str], None] = lambda _m: None,
 ) -> Iterator[CellContext]:
-    """Start the oracle (when calibration models are wanted) and one proxy, for all cells."""
+    """Start the oracle (when calibration models are wanted) and one proxy, for all cells.
+    Calibration and host models never share a proxy (the plan packs them apart)."""
+    kinds = {is_calibration(m) for m in models}
+    if len(kinds) > 1:
+        raise CellError(
+            "a shard's proxy never serves calibration and host models together: run them as "
+            "separate shards (cab plan packs them apart)"
+        )
     from runner.oracle import OracleServer, OracleSettings, load_oracle_tasks
     from runner.proxy import ProxyServer
 

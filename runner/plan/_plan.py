@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from runner.catalog import CALIBRATION_MODELS, Catalog, ModelStatus
+from runner.catalog import CALIBRATION_MODELS, Catalog, ModelStatus, is_calibration
 from runner.receipts import CellId
 
 GITHUB_MATRIX_LIMIT = 256
@@ -145,7 +145,7 @@ def expand_matrix(
         ([m for m in models if m not in CALIBRATION_MODELS], False),
     )
     cells: list[CellId] = []
-    for chosen, is_calibration in groups:
+    for chosen, calibration_group in groups:
         if chosen:
             cells += expand(
                 catalog,
@@ -153,7 +153,7 @@ def expand_matrix(
                 models=chosen,
                 tasks=tasks,
                 attempts=attempts,
-                calibration=is_calibration,
+                calibration=calibration_group,
             )
     return cells
 
@@ -203,7 +203,25 @@ def make_plan(
         else:
             expected = catalog.tasks[cell.task].time_limit_s * EXPECTED_SHARE_OF_LIMIT
         todo.append(PlannedCell(cell, expected))
-    return Plan(tuple(todo), skipped, pack_shards(todo, max_jobs))
+    return Plan(tuple(todo), skipped, pack_apart(todo, max_jobs))
+
+
+def pack_apart(cells: Sequence[PlannedCell], max_jobs: int) -> tuple[Shard, ...]:
+    """pack_shards, with calibration and host cells never in one shard: each shard runs one
+    proxy, and a calibration model behind a host cell's proxy would hand that cell's agent the
+    gold patch (defence in depth beside the keys bound to one model). The jobs are shared in
+    proportion to the expected work, at least one per kind present."""
+    calibration = [c for c in cells if is_calibration(c.cell.model)]
+    host = [c for c in cells if not is_calibration(c.cell.model)]
+    if not calibration or not host:
+        return pack_shards(cells, max_jobs)
+    if max_jobs < 2:
+        raise PlanError("calibration and host models need at least 2 shard jobs (--max-jobs)")
+    work_c = sum(c.expected_s for c in calibration)
+    share = work_c / (work_c + sum(c.expected_s for c in host))
+    jobs_c = min(max(1, round(max_jobs * share)), max_jobs - 1)
+    shards = [*pack_shards(calibration, jobs_c), *pack_shards(host, max_jobs - jobs_c)]
+    return tuple(Shard(i, s.cells) for i, s in enumerate(shards))
 
 
 def plan_digest(plan: Plan) -> str:
