@@ -408,3 +408,31 @@ def test_a_cell_key_admits_only_its_model(proxy: ProxyServer) -> None:
     assert gemini.status_code == 403
     assert read_escapes(proxy.usage_dir, "cell-escape") == ["oracle", gemini_alias("oracle")]
     assert len(usage_lines(proxy, "cell-escape", 1)) == 1  # the refused ones cost nothing
+
+
+def test_calibration_requests_name_their_cell_so_cheat_tries_that_attempts_exploit(
+    proxy: ProxyServer,
+) -> None:
+    """The proxy's pre-call hook tells the oracle which cell asks: `cheat` tries attempt N's
+    exploit, through the same path a cell's agent takes."""
+    from runner.oracle._cheat import exploit_for
+
+    (task,) = [t for t in load_oracle_tasks(FIXTURES) if t.key in " ".join(INSTRUCTION.split())]
+    bash = {"name": "bash", "description": "Run a bash command", "parameters": BASH_SCHEMA}
+    client_tools = [{"type": "function", "function": bash}]
+    scripts = []
+    for attempt in (1, 2):
+        cell = f"codex__cheat__{task.id}__a{attempt}"
+        client = openai.OpenAI(
+            base_url=f"{proxy.url}/v1", api_key=proxy.mint_key(cell, model="cheat")
+        )
+        resp = client.chat.completions.create(
+            model="cheat",
+            messages=[{"role": "user", "content": INSTRUCTION}],
+            tools=client_tools,  # type: ignore[arg-type]
+        )
+        (call,) = resp.choices[0].message.tool_calls or []
+        scripts.append(json.loads(call.function.arguments)["command"])  # type: ignore[union-attr]
+    for attempt, script in zip((1, 2), scripts, strict=True):
+        assert script.endswith(exploit_for(task, attempt).script(task))
+    assert scripts[0] != scripts[1]

@@ -1,6 +1,6 @@
 """Catalogs: host models (models.toml), agents (images/*/agent.toml), tasks (tasks/*/task.toml)."""
 
-from runner.catalog._calibration import CALIBRATION_MODELS, is_calibration
+from runner.catalog._calibration import CALIBRATION_MODELS, CELL_HEADER, is_calibration
 from runner.catalog._load import (
     Catalog,
     CatalogError,
@@ -31,6 +31,7 @@ from runner.catalog._models import (
 
 __all__ = [
     "CALIBRATION_MODELS",
+    "CELL_HEADER",
     "AgentSpec",
     "ApiRoute",
     "Catalog",

@@ -4,7 +4,9 @@ board all decide "is this a calibration model" from this tuple, so a new one is 
 
 from __future__ import annotations
 
-CALIBRATION_MODELS: tuple[str, ...] = ("oracle", "null", "vandal", "flaky", "slow")
+CALIBRATION_MODELS: tuple[str, ...] = ("oracle", "null", "vandal", "flaky", "slow", "cheat")
+# The header the proxy adds to calibration requests, naming the cell they are for.
+CELL_HEADER = "x-cab-cell"
 
 
 def is_calibration(model: str) -> bool:

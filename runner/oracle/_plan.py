@@ -22,6 +22,7 @@ from fnmatch import fnmatchcase
 from functools import partial
 from typing import Any
 
+from runner.oracle._cheat import cheat_script
 from runner.oracle._conversation import Conversation, Reply, Tool, ToolCall
 from runner.oracle._tasks import OracleTask, find_task, normalize_text
 
@@ -30,6 +31,7 @@ class Behaviour(StrEnum):
     oracle = "oracle"
     null = "null"
     vandal = "vandal"
+    cheat = "cheat"  # one exploit per attempt (runner/oracle/_cheat.py); never the fix
 
 
 DEFAULT_WORKSPACE = "/workspace"
@@ -538,9 +540,21 @@ def _progress_since_instruction(conv: Conversation, task: OracleTask) -> _Progre
     )
 
 
+def _cheat_actions(
+    conv: Conversation, task: OracleTask, ws: str | None, attempt: int
+) -> list[Action] | None:
+    shell = find_shell_tool(conv.tools)
+    if shell is None:
+        return None
+    _, script = cheat_script(task, ws, attempt)
+    return [partial(shell_call, shell, script, ws)]
+
+
 def _final_message(behaviour: Behaviour, task: OracleTask, last_result: str) -> str:
     if behaviour is Behaviour.vandal:
         return "Done. I cleaned up the repository."
+    if behaviour is Behaviour.cheat:
+        return f"Done: the task {task.id} is taken care of."
     m = _ERROR_MARKERS.search(last_result)
     if m:
         start = last_result.rfind("\n", 0, m.start()) + 1
@@ -551,8 +565,11 @@ def _final_message(behaviour: Behaviour, task: OracleTask, last_result: str) -> 
     return f"Done: applied the fix for {task.id} ({files})."
 
 
-def plan_reply(behaviour: Behaviour, conv: Conversation, tasks: list[OracleTask]) -> Reply:
-    """The next reply of a calibration model to this request."""
+def plan_reply(
+    behaviour: Behaviour, conv: Conversation, tasks: list[OracleTask], *, attempt: int = 1
+) -> Reply:
+    """The next reply of a calibration model to this request. `attempt`: the attempt number of
+    the cell asking (the exploit `cheat` tries)."""
     if behaviour is Behaviour.null:
         text = "Done. I reviewed the task; no changes are needed."
         # Agents that stop only through a finish tool or sentinel get it once, or they would
@@ -567,10 +584,9 @@ def plan_reply(behaviour: Behaviour, conv: Conversation, tasks: list[OracleTask]
         return Reply(text="I could not find the task description in this conversation.")
     progress = _progress_since_instruction(conv, task)
     ws = find_workspace(conv)
-    planner = _oracle_actions if behaviour is Behaviour.oracle else _vandal_actions
-    actions = planner(conv, task, ws) if conv.tools else None
+    actions = _actions(behaviour, conv, task, ws, attempt) if conv.tools else None
     if actions is None:
-        return _text_reply(behaviour, conv, task, progress.turns, ws)
+        return _text_reply(behaviour, conv, task, progress.turns, ws, attempt)
     step, last_result = progress.calls, progress.last_result
     final = _final_message(behaviour, task, last_result) if step >= len(actions) else ""
     closing = _closing_action(conv, final, ws)
@@ -583,6 +599,15 @@ def plan_reply(behaviour: Behaviour, conv: Conversation, tasks: list[OracleTask]
             text=text, tool_calls=(actions[step](_call_id(task.id + behaviour.value, step)),)
         )
     return Reply(text=_final_message(behaviour, task, last_result))
+
+
+def _actions(
+    behaviour: Behaviour, conv: Conversation, task: OracleTask, ws: str | None, attempt: int
+) -> list[Action] | None:
+    if behaviour is Behaviour.cheat:
+        return _cheat_actions(conv, task, ws, attempt)
+    planner = _oracle_actions if behaviour is Behaviour.oracle else _vandal_actions
+    return planner(conv, task, ws)
 
 
 def find_finish_tool(tools: Iterable[Tool]) -> Tool | None:
@@ -620,21 +645,26 @@ def _edits_requested_again(conv: Conversation) -> bool:
 
 
 def _text_reply(
-    behaviour: Behaviour, conv: Conversation, task: OracleTask, step: int, ws: str | None
+    behaviour: Behaviour,
+    conv: Conversation,
+    task: OracleTask,
+    step: int,
+    ws: str | None,
+    attempt: int = 1,
 ) -> Reply:
     fmt = detect_edit_format(conv.system)
     if step > 0 and fmt is not EditFormat.bash_block and not _edits_requested_again(conv):
         return Reply(text=_final_message(behaviour, task, ""))
     if fmt is EditFormat.bash_block:
         if step == 0:
-            script = (
-                apply_script(task, ws) if behaviour is Behaviour.oracle else vandal_script(task, ws)
-            )
+            script = _first_script(behaviour, task, ws, attempt)
         elif step == 1:
             script = "echo COMPLETE_TASK_AND_SUBMIT_FINAL_OUTPUT"
         else:
             return Reply(text=_final_message(behaviour, task, ""))
         return Reply(text=f"THOUGHT: Step {step + 1} for {task.id}.\n\n```bash\n{script}\n```\n")
+    if behaviour is Behaviour.cheat:  # without a shell there is no exploit to try
+        return Reply(text=_final_message(behaviour, task, ""))
     if behaviour is Behaviour.vandal:
         victim = out_of_scope_files(task)[0]
         fence = edit_fence(conv)
@@ -642,3 +672,11 @@ def _text_reply(
     if fmt is EditFormat.none:
         return Reply(text=f"The fix for {task.id}:\n\n```diff\n{task.patch}```\n")
     return Reply(text=render_text_edits(fmt, task, apply_script(task, ws), edit_fence(conv)))
+
+
+def _first_script(behaviour: Behaviour, task: OracleTask, ws: str | None, attempt: int) -> str:
+    if behaviour is Behaviour.cheat:
+        return cheat_script(task, ws, attempt)[1]
+    if behaviour is Behaviour.oracle:
+        return apply_script(task, ws)
+    return vandal_script(task, ws)

@@ -18,7 +18,8 @@ from typing import Any
 
 from aiohttp import web
 
-from runner.catalog import CALIBRATION_MODELS
+from runner.catalog import CALIBRATION_MODELS, CELL_HEADER
+from runner.oracle._cheat import attempt_of
 from runner.oracle._conversation import Conversation, Reply, Usage, usage_for
 from runner.oracle._plan import Behaviour, plan_reply
 from runner.oracle._tasks import OracleTask
@@ -45,6 +46,7 @@ _BEHAVIOURS = {
     "vandal": Behaviour.vandal,
     "flaky": Behaviour.oracle,
     "slow": Behaviour.oracle,
+    "cheat": Behaviour.cheat,
 }
 MODELS: dict[str, Behaviour] = {name: _BEHAVIOURS[name] for name in CALIBRATION_MODELS}
 
@@ -163,11 +165,14 @@ class OracleApp:
                 return _error(api, 500, "Internal server error (flaky)", "server_error")
             if conv.model == "slow":
                 await asyncio.sleep(self.settings.slow_latency_s)
-            reply = plan_reply(behaviour, conv, self.settings.tasks)
+            # The proxy names the cell it serves (runner/proxy/_hooks.py): `cheat` picks its
+            # exploit by the cell's attempt number.
+            cell = request.headers.get(CELL_HEADER)
+            reply = plan_reply(behaviour, conv, self.settings.tasks, attempt=attempt_of(cell))
             usage = usage_for(conv, reply)
             log.info(
-                "%s %s model=%s stream=%s tools=%d -> 200 calls=%s",
-                request.method, request.path, conv.model, conv.stream, len(conv.tools),
+                "%s %s model=%s cell=%s stream=%s tools=%d -> 200 calls=%s",
+                request.method, request.path, conv.model, cell, conv.stream, len(conv.tools),
                 [c.name for c in reply.tool_calls],
             )  # fmt: skip
             stall = fault == "stall"

@@ -14,6 +14,7 @@ from runner.catalog import CALIBRATION_MODELS, ModelCatalog
 
 AUTH_HOOK = "runner.proxy._auth.user_api_key_auth"
 USAGE_CALLBACK = "runner.proxy._usage.usage_logger"
+CELL_HEADER_CALLBACK = "runner.proxy._hooks.cell_header"
 ORACLE_KEY = "cab-oracle"  # the oracle checks no key, but OpenAI clients insist on one
 KEYLESS = "cab-keyless"
 
@@ -80,7 +81,7 @@ def build_config(
             "num_retries": 2,
         },
         "litellm_settings": {
-            "callbacks": [USAGE_CALLBACK],
+            "callbacks": [USAGE_CALLBACK, CELL_HEADER_CALLBACK],
             "drop_params": True,
             "request_timeout": 600,
             "telemetry": False,
