@@ -103,32 +103,36 @@ def credible_failure(
 
 
 def decide_outcome(inputs: OutcomeInputs) -> Decision:
-    """The cell's outcome class and its one-line detail. The checks decide pass/fail; the agent's
-    exit only explains a failure."""
+    """The cell's outcome class and its one-line detail (METHODOLOGY.md section 1, the outcome
+    table, first matching row wins). The checks decide pass/fail; the agent's exit and its typed
+    failure only explain a failure."""
     run = inputs.agent
-    failed_requests = sum(1 for r in inputs.usage if not r.ok)
     failure = inputs.failure
-    if not _credible(failure, run.exit_code, failed_requests):
+    # A typed failure is only the agent's account: dropped where the proxy contradicts it.
+    if not _credible(failure, run.exit_code, sum(1 for r in inputs.usage if not r.ok)):
         failure = None
     if inputs.verdicts is None or inputs.infra_detail:
-        # Infra failed on every try (the retries are the caller's): excluded from the
-        # denominator, reported with why.
+        # infra_error, "Docker, the proxy or the model server failed after retries": every try
+        # failed (the retries are the caller's), so no checks ran. Excluded from n, reported.
         return Decision(Outcome.infra_error, inputs.infra_detail or "no checks ran", failure)
     cause = infra_cause(inputs.usage, timed_out=run.timed_out, proxy_running=inputs.proxy_running)
     if cause is not None:
-        # The run was cut by the model side or the proxy: infra, even when the checks pass.
-        # Worded as the retry loop records the InfraError it raises for the same cause.
+        # infra_error, "that try is an infra error even when what the agent had done by then
+        # passes the checks": the model side or the proxy cut the run short. Worded as the
+        # retry loop records the InfraError it raises for the same cause.
         return Decision(Outcome.infra_error, f"InfraError: {cause}", failure)
     if run.timed_out:
-        # A run cut at its time limit is a timeout whatever its workspace holds: it did not
-        # finish in time (a passing workspace included).
+        # agent_timeout, "the agent hit the task's time limit": whatever its workspace holds,
+        # a passing one included, it did not finish in time.
         return Decision(Outcome.agent_timeout, f"agent exceeded {run.time_limit_s}s", failure)
     if all(v.passed for v in inputs.verdicts):
+        # passed, "runner, lint and diff checks all pass" (whatever the agent's exit said).
         return Decision(Outcome.passed, "runner, lint and diff checks pass", failure)
     if run.exit_code not in (0, None) or failure is not None:
-        # The agent crashed or gave up: its own error, or a typed failure in its output.
+        # agent_error, "the agent crashed or gave up (its own error, a typed failure in its
+        # output)".
         why = failure.value if failure else f"exit code {run.exit_code}"
         return Decision(Outcome.agent_error, f"agent failed ({why})", failure)
-    # The agent finished cleanly and at least one check failed: the failing ones say why.
+    # failed, "the checks ran and at least one failed": the failing verdicts say why.
     failing = [v for v in inputs.verdicts if not v.passed]
     return Decision(Outcome.failed, "; ".join(f"{v.name}: {v.summary}" for v in failing), failure)
