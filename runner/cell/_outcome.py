@@ -51,7 +51,7 @@ class OutcomeInputs:
     verdicts: Sequence[Verdict] | None
     # The failure class the transcript parse found (runner.agents.parse_transcript).
     failure: FailureClass | None
-    # Why the last try failed for the infrastructure ("" when it did not).
+    # Why the last try failed for the infrastructure, the detail when no checks ran.
     infra_detail: str = ""
     proxy_running: bool = True
 
@@ -111,7 +111,7 @@ def decide_outcome(inputs: OutcomeInputs) -> Decision:
     # A typed failure is only the agent's account: dropped where the proxy contradicts it.
     if not _credible(failure, run.exit_code, sum(1 for r in inputs.usage if not r.ok)):
         failure = None
-    if inputs.verdicts is None or inputs.infra_detail:
+    if inputs.verdicts is None:
         # infra_error, "Docker, the proxy or the model server failed after retries": every try
         # failed (the retries are the caller's), so no checks ran. Excluded from n, reported.
         return Decision(Outcome.infra_error, inputs.infra_detail or "no checks ran", failure)
