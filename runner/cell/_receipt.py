@@ -122,10 +122,10 @@ def artifact_files(
     files = {PATCH: patch.encode(), AGENT_LOG: log}
     if attempt.transcript:
         files[TRANSCRIPT] = json.dumps(attempt.transcript, sort_keys=True, indent=1).encode()
-    for verdict in checks.verdicts if checks is not None else ():
-        log_bytes = checks.logs.get(verdict.name) if checks is not None else None
-        if log_bytes:
-            files[_check_log(verdict.name)] = log_bytes
+    if checks is not None:
+        for verdict in checks.verdicts:
+            if log_bytes := checks.logs.get(verdict.name):
+                files[_check_log(verdict.name)] = log_bytes
     return {rel: _redact(data, secrets) for rel, data in files.items()}
 
 
