@@ -134,7 +134,7 @@ def main() -> None:
                     "seconds": round(time.monotonic() - start, 1),
                     "solved": tree(ws) == expected, "unchanged": tree(ws) == pristine,
                     "requests": len(usage),
-                    "apis": sorted({u["api"] for u in usage}),
+                    "apis": sorted({str(u.api) for u in usage}),
                 }), flush=True)  # fmt: skip
 
 

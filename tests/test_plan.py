@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from runner.catalog import load_catalog
+from runner.catalog import CALIBRATION_MODELS, load_catalog
 from runner.cli import main
 from runner.plan import (
     PlanError,
@@ -68,7 +68,7 @@ def test_expand_filters_and_errors(root: Path) -> None:
     with pytest.raises(PlanError, match="matches no"):
         expand(catalog, models=["no-such-model*"])
     got = expand(catalog, calibration=True, attempts=2)
-    assert len(got) == len(catalog.agents) * 5 * len(catalog.tasks) * 2
+    assert len(got) == len(catalog.agents) * len(CALIBRATION_MODELS) * len(catalog.tasks) * 2
 
 
 def test_done_cells_are_skipped(root: Path) -> None:

@@ -178,3 +178,26 @@ def test_usage_record_survives_odd_responses(
     assert last["latency_s"] == 1.5
     assert last["cost_usd"] == pytest.approx((1000 * 1.0 + 500 * 2.0) / 1e6)
     assert usage_file(tmp_path, "_no-cell").read_text().count("\n") == 1
+
+
+def test_read_usage_parses_records_once_and_skips_what_is_not_one(tmp_path: Path) -> None:
+    from runner.proxy import UsageRecord, read_usage, usage_file
+
+    written = UsageRecord(status="success", http_status=200, cell_id="c/1", input_tokens=7,
+                          output_tokens=3, cost_usd=0.25, model="m")  # fmt: skip
+    path = usage_file(tmp_path, "c/1")
+    lines = [
+        written.line().decode(),
+        '{"status": "failure", "http_status": null, "input_tokens": null, "new_key": 1}\n',
+        "[1, 2]\n",  # JSON, but not a record
+        '{"http_status": 500}\n',  # no status: not a record the proxy wrote
+        '{"status": "failure", "http_st',  # torn: the proxy was killed mid-write
+    ]
+    path.write_text("".join(lines))
+    first, second = read_usage(tmp_path, "c/1")
+    assert first == written and first.ok
+    assert (second.ok, second.http_status, second.input_tokens) == (False, None, 0)
+    assert read_usage(tmp_path, "no-such-cell") == []
+    # The line is what the proxy's callback appends: sorted keys, every field, one line.
+    assert json.loads(written.line()) == {**written.model_dump(), "cell_id": "c/1"}
+    assert list(json.loads(written.line())) == sorted(UsageRecord.model_fields)

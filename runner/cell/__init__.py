@@ -1,5 +1,6 @@
 """Cell: one (agent, model, task, attempt) run end to end, ending in a signed receipt."""
 
+from runner.cell._blast import network_attempts, refused_writes
 from runner.cell._harness import (
     DEFAULT_KEY,
     RunnerKey,
@@ -15,25 +16,35 @@ from runner.cell._lifecycle import (
     CellError,
     CellResult,
     InfraError,
-    ResolvedImage,
+    ModelAccess,
     check_cell,
-    credible_failure,
     hostname_runner_id,
     model_route,
-    network_attempts,
-    refused_writes,
     remove_workspace_state,
     run_cell,
 )
+from runner.cell._outcome import (
+    AgentRun,
+    Decision,
+    OutcomeInputs,
+    credible_failure,
+    decide_outcome,
+    infra_cause,
+)
+from runner.cell._receipt import ResolvedImage
 from runner.cell._workspace import Changes, Workspace, collect_changes, make_workspace
 
 __all__ = [
     "DEFAULT_KEY",
+    "AgentRun",
     "CellContext",
     "CellError",
     "CellResult",
     "Changes",
+    "Decision",
     "InfraError",
+    "ModelAccess",
+    "OutcomeInputs",
     "ResolvedImage",
     "RunnerKey",
     "Workspace",
@@ -41,7 +52,9 @@ __all__ = [
     "collect_changes",
     "completed_cells",
     "credible_failure",
+    "decide_outcome",
     "hostname_runner_id",
+    "infra_cause",
     "load_or_create_key",
     "make_workspace",
     "model_route",

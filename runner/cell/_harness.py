@@ -18,11 +18,11 @@ from runner.cell._lifecycle import (
     CellError,
     CellResult,
     InfraError,
-    ResolvedImage,
     hostname_runner_id,
     locked_agent_image,
     run_cell,
 )
+from runner.cell._receipt import ResolvedImage
 from runner.images import engine_answers, inspect_image, runtime_tag
 from runner.receipts import (
     RECEIPT_NAMESPACE,

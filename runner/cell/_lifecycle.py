@@ -1,56 +1,47 @@
 """One cell, end to end (DESIGN.md section 4): resolve, workspace, agent phase, collect, checks,
 receipt. The receipt records exactly what ran; nothing in it is inferred from the agent's word
-when the harness can observe it instead.
+when the harness can observe it instead. The outcome is decided by runner/cell/_outcome.py and
+the receipt built by runner/cell/_receipt.py; this module runs the phases and writes the result.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
-import functools
-import hashlib
-import json
-import os
-import platform
 import re
 import shutil
 import socket
-import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Protocol
 
-import runner
+import runner.checks
 from runner.agents import AGENT_HOME, parse_transcript, read_transcript_files, render
-from runner.catalog import CALIBRATION_MODELS, ApiRoute, Catalog, FailureClass, task_digest
-from runner.cell._workspace import Changes, WorkspaceError, collect_changes, make_workspace
-from runner.checks import CheckOutcome, ChecksInfraError, run_checks
-from runner.images import read_lock
-from runner.receipts import (
-    AgentRef,
-    Artifact,
-    Artifacts,
-    BlastRadius,
-    CellId,
-    CheckName,
-    CheckResult,
-    ModelRef,
-    Outcome,
-    Receipt,
-    RunnerRef,
-    Signer,
-    TaskRef,
-    Timings,
-    Usage,
-    sign_receipt,
+from runner.catalog import CALIBRATION_MODELS, ApiRoute, Catalog, TaskSpec, task_digest
+from runner.cell._blast import WORKSPACE, blast_radius, outside_workspace
+from runner.cell._outcome import AgentRun, OutcomeInputs, decide_outcome, infra_cause
+from runner.cell._receipt import (
+    Attempt,
+    Provenance,
+    ResolvedImage,
+    artifact_files,
+    artifact_index,
+    build_receipt,
+    check_results,
+    metered_usage,
+    phase_timings,
+    runner_ref,
 )
+from runner.cell._workspace import WorkspaceError, collect_changes, make_workspace
+from runner.checks import CheckOutcome, ChecksInfraError
+from runner.images import read_lock
+from runner.receipts import CellId, Outcome, Receipt, Signer, sign_receipt
 from runner.sandbox import (
     Interrupted,
     Limits,
@@ -68,42 +59,14 @@ from runner.sandbox import (
 # unix socket is mounted.
 FORWARD_URL = "http://127.0.0.1:4000"
 SOCKET_IN_CONTAINER = "/run/cab/proxy.sock"
-WORKSPACE = "/workspace"
-# Paths an agent may write outside the workspace without it counting against blast radius:
-# its home (mounted), /tmp (tmpfs) and the forwarder's runtime files.
-_OWN_PATHS = (WORKSPACE, AGENT_HOME, "/tmp", "/run/cab", "/run", "/root")
-# Docker bind-mounts its init (--init) here: the engine's write, not the agent's.
-_ENGINE_PATHS = ("/usr/sbin/docker-init",)
-# Evidence of network attempts in the agent's output. The container has no route, so an attempt
-# can only show up as one of these errors; counted, not prevented (prevention is --network none).
-NETWORK_ERROR = re.compile(
-    r"Network is unreachable|ENETUNREACH|Could not resolve host|Temporary failure in name "
-    r"resolution|getaddrinfo (?:ENOTFOUND|EAI_AGAIN)|Name or service not known|"
-    r"Failed to connect to \S+ port|Couldn't connect to server",
-    re.IGNORECASE,
-)
-# Writes the sandbox refused, as shells, coreutils, Python and Node report them. Only messages that
-# name a write: a read can fail with "Permission denied" too, but never with EROFS.
-_REFUSED_WRITE = [
-    re.compile(p)
-    for p in (
-        r"cannot create (?P<path>/[^\s:'\"]+): (?:Read-only file system|Permission denied)",
-        r"(?<![\w.~/-])(?P<path>/[^\s:'\"]+): Read-only file system",
-        r"cannot (?:touch|create directory|create regular file|remove|move) '(?P<path>/[^']+)': "
-        r"(?:Read-only file system|Permission denied)",
-        r"EROFS: read-only file system, \w+ '(?P<path>/[^']+)'",
-        r"\[Errno 30\] Read-only file system: '(?P<path>/[^']+)'",
-    )
-]
 # The image's entrypoint starts the proxy forwarder in the background and the container counts
 # as started before it listens: the agent's command waits for its ready file (at most 5 s).
 _AFTER_FORWARDER = (
     'i=0; until ls /tmp/cab-forward.* >/dev/null 2>&1 || [ "$i" -ge 100 ]; do '
     'sleep 0.05; i=$((i + 1)); done; exec "$@"'
 )
-# Artifacts never carry secrets: every occurrence of these values is replaced.
-REDACTED = "[REDACTED]"
-MAX_LOG_BYTES = 8 << 20
+# The checks of a task: (task dir, spec, patch, runtime image) -> verdicts (runner.checks).
+ChecksRunner = Callable[[Path, TaskSpec, str, str], CheckOutcome]
 
 
 class CellError(Exception):
@@ -125,12 +88,11 @@ class ModelAccess(Protocol):
     @property
     def running(self) -> bool: ...
 
-
-@dataclass(frozen=True)
-class ResolvedImage:
-    tag: str
-    image_id: str
-    version: str
+    @property
+    def master_key(self) -> str:
+        """The proxy's admin key. It never reaches a container, but nothing secret may reach
+        a receipt either: artifacts are redacted of it as of every minted key."""
+        ...
 
 
 @dataclass
@@ -148,6 +110,7 @@ class CellContext:
     max_infra_retries: int = 2
     retry_backoff_s: float = 2.0
     sandbox_factory: Callable[[SandboxSpec], Sandbox] = create_sandbox
+    run_checks: ChecksRunner = runner.checks.run_checks
     progress: Callable[[str], None] = lambda _msg: None
     # Task digests hash every file of a task: once per shard is enough (tasks do not change
     # under a running shard; the verifier re-hashes them anyway).
@@ -173,22 +136,6 @@ class CellResult:
         return self.wall_s - self.agent_s - self.check_commands_s
 
 
-@dataclass
-class _Attempt:
-    """What one try of the agent phase observed (kept whole for the receipt)."""
-
-    exit_code: int | None = None
-    timed_out: bool = False
-    stdout: bytes = b""
-    stderr: bytes = b""
-    transcript: dict[str, str] = field(default_factory=dict)
-    changes: Changes | None = None
-    outside: list[str] = field(default_factory=list)
-    leftovers: list[str] = field(default_factory=list)
-    agent_s: float = 0.0
-    collect_s: float = 0.0
-
-
 def model_route(catalog: Catalog, model: str) -> tuple[str, str]:
     """(LiteLLM route, endpoint identity) a receipt records for `model`."""
     if model in CALIBRATION_MODELS:
@@ -207,125 +154,6 @@ def agent_model_name(api: ApiRoute, model: str) -> str:
     return model
 
 
-def _redact(data: bytes, secrets: Sequence[str]) -> bytes:
-    for secret in secrets:
-        if secret:
-            data = data.replace(secret.encode(), REDACTED.encode())
-    return data
-
-
-def _write_artifact(folder: Path, rel: str, data: bytes) -> Artifact:
-    path = folder / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    return Artifact(path=rel, digest="sha256:" + hashlib.sha256(data).hexdigest(), size=len(data))
-
-
-@functools.cache
-def _git_sha(root: Path) -> str | None:
-    proc = subprocess.run(
-        ["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, check=False
-    )
-    sha = proc.stdout.strip()
-    return sha if proc.returncode == 0 and re.fullmatch(r"[0-9a-f]{40}", sha) else None
-
-
-def _host() -> str:
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cpus, {mem:.0f} GiB"
-
-
-def _usage(ctx: CellContext, cell: CellId, agent_tokens: int | None) -> Usage:
-    from runner.proxy import read_usage
-
-    records = read_usage(ctx.proxy.usage_dir, cell.key)
-    ok = [r for r in records if r.get("status") == "success"]
-    costs: list[float] = [float(r["cost_usd"]) for r in ok if r.get("cost_usd") is not None]
-    return Usage(
-        requests=len(records),
-        failed_requests=len(records) - len(ok),
-        input_tokens=sum(int(r.get("input_tokens") or 0) for r in ok),
-        output_tokens=sum(int(r.get("output_tokens") or 0) for r in ok),
-        cached_tokens=sum(int(r.get("cached_tokens") or 0) for r in ok),
-        # A cost only when every successful request was priced (calibration models never are).
-        cost_usd=sum(costs) if ok and len(costs) == len(ok) else None,
-        agent_reported_tokens=agent_tokens,
-    )
-
-
-def _model_failed_for_infra(ctx: CellContext, cell: CellId, *, timed_out: bool) -> bool:
-    """The model side broke, not the agent: its last request (after the agent's own retries)
-    failed with a server status (5xx, 408, 429), or with none at all because the upstream
-    connection dropped or stalled (seen with `flaky`: LiteLLM logs "Connection error." and no
-    status). An agent killed at its time limit aborts its request the same status-less way, so
-    for a timed-out run only an explicit server status counts."""
-    from runner.proxy import read_usage
-
-    records = read_usage(ctx.proxy.usage_dir, cell.key)
-    if not records or records[-1].get("status") == "success":
-        return False
-    status = int(records[-1].get("http_status") or 0)
-    if status >= 500 or status in (408, 429):
-        return True
-    return status == 0 and not timed_out
-
-
-def _is_own(path: str) -> bool:
-    return any(path == own or path.startswith(own + "/") for own in _OWN_PATHS)
-
-
-def _outside_workspace(changes: Sequence[str]) -> list[str]:
-    """Changed container paths outside the agent's own places, leaves only: `docker diff` also
-    lists every parent directory of a change, which is the same write counted again."""
-    paths = {p for p in changes if not _is_own(p) and p not in _ENGINE_PATHS}
-    engine_parents = {parent for e in _ENGINE_PATHS for parent in _parents(e)}
-    # /usr and /usr/sbin are listed because of the engine's mount: they count only when
-    # something else changed below them.
-    others = paths - engine_parents
-    paths = {
-        p for p in paths if p not in engine_parents or any(q.startswith(p + "/") for q in others)
-    }
-    return sorted(p for p in paths if not any(q.startswith(p + "/") for q in paths))
-
-
-def _parents(path: str) -> list[str]:
-    parts = path.strip("/").split("/")[:-1]
-    return ["/" + "/".join(parts[: i + 1]) for i in range(len(parts))]
-
-
-def refused_writes(output: str) -> list[str]:
-    """Paths outside the workspace whose writes the sandbox refused, per the agent's output."""
-    found = {m.group("path") for rx in _REFUSED_WRITE for m in rx.finditer(output)}
-    return sorted(p.rstrip(".,;") for p in found if not _is_own(p.rstrip(".,;")))
-
-
-def network_attempts(outputs: Sequence[str]) -> int:
-    """Refused connections: the most found in any one source (stdout+stderr, or one transcript
-    file), since an agent's stream and its transcript often report the same error twice."""
-    return max((len(NETWORK_ERROR.findall(text)) for text in outputs), default=0)
-
-
-# Failure classes that are the model endpoint's answer: the proxy logs every such request, so a
-# text match is only believed when the proxy saw one fail (agents print file contents and ids
-# that can look like "429" or "api_error").
-_MODEL_SIDE_FAILURES = {
-    FailureClass.rate_limit,
-    FailureClass.server_error,
-    FailureClass.model_not_found,
-    FailureClass.context_window,
-}
-
-
-def credible_failure(
-    failure: FailureClass | None, exit_code: int | None, usage: Usage
-) -> FailureClass | None:
-    """The agent's failure class, unless the harness's own observations contradict it: an agent
-    that exited 0 while every model request succeeded did not hit a model-side failure."""
-    if failure in _MODEL_SIDE_FAILURES and usage.failed_requests == 0 and exit_code == 0:
-        return None
-    return failure
-
-
 def remove_workspace_state(spec_globs: Sequence[str], ws_dir: Path, task_repo: Path) -> None:
     """Delete the files an agent keeps in the workspace for itself (its spec's workspace_state),
     unless the task's own repo has them."""
@@ -341,16 +169,6 @@ def remove_workspace_state(spec_globs: Sequence[str], ws_dir: Path, task_repo: P
                 path.unlink(missing_ok=True)
 
 
-def _scope_violations(
-    paths: Sequence[str], allowed: Sequence[str], forbidden: Sequence[str]
-) -> list[str]:
-    return sorted(
-        p
-        for p in paths
-        if any(fnmatchcase(p, g) for g in forbidden) or not any(fnmatchcase(p, g) for g in allowed)
-    )
-
-
 def _agent_phase(
     ctx: CellContext,
     cell: CellId,
@@ -360,7 +178,7 @@ def _agent_phase(
     task_dir: Path,
     time_limit_s: float,
     removals: list[threading.Thread],
-) -> _Attempt:
+) -> Attempt:
     """Workspace, sandbox, agent run, collect. The sandbox's removal is left running in a thread
     appended to `removals` (the caller joins it): nothing waits on it, and it is already dead."""
     spec = ctx.catalog.agents[cell.agent]
@@ -405,7 +223,7 @@ def _agent_phase(
                 starting.result().stop()
             raise
         sandbox = starting.result()
-    attempt = _Attempt()
+    attempt = Attempt()
     try:
         argv = ["sh", "-c", _AFTER_FORWARDER, "cab-agent", *run.argv]
         result = sandbox.exec(argv, timeout_s=time_limit_s)
@@ -419,7 +237,7 @@ def _agent_phase(
         # A read-only root leaves nothing writable outside the mounts and tmpfs: `docker diff`
         # (about a second) could only list the engine's own mount points.
         if not sandbox_spec.read_only_root:
-            attempt.outside = _outside_workspace([c.path for c in sandbox.diff()])
+            attempt.outside = outside_workspace([c.path for c in sandbox.diff()])
     except BaseException:
         sandbox.stop()
         raise
@@ -463,102 +281,136 @@ def check_cell(catalog: Catalog, cell: CellId) -> None:
             ) from None
 
 
-def run_cell(cell: CellId, ctx: CellContext) -> CellResult:
-    """Run one cell and write its signed receipt; infra errors are retried with backoff and,
-    if they persist, recorded as the `infra_error` outcome (never as the agent's failure)."""
+@dataclass
+class _CellRun:
+    """One cell across its infra retries: what is fixed before the first try, and what the
+    latest try left (the receipt records the last one)."""
+
+    cell: CellId
+    task: TaskSpec
+    task_dir: Path
+    work: Path  # the cell's scratch folder, removed at the end
+    started_at: datetime
+    t0: float  # monotonic clock at the start
+    resolve_s: float
+    digest: str
+    route: str
+    endpoint: str
+    secrets: list[str]  # redacted from every artifact: the master key and each minted key
+    removals: list[threading.Thread] = field(default_factory=list)
+    # Resolved inside the infra-retry loop: an engine that does not answer is an infra error
+    # (retried, then recorded), not a missing image.
+    image: ResolvedImage | None = None
+    runtime: str | None = None
+    retries: int = 0
+    attempt: Attempt = field(default_factory=Attempt)
+    checks: CheckOutcome | None = None
+    infra_detail: str = ""
+    proxy_running: bool = True
+    workspace_s: float = 0.0
+    checks_s: float = 0.0
+
+
+def _start(cell: CellId, ctx: CellContext) -> _CellRun:
+    """Resolve what does not change between tries (DESIGN.md section 4, step 1)."""
     started_at = datetime.now(UTC)
     t0 = time.monotonic()
     catalog = ctx.catalog
     check_cell(catalog, cell)
-    task_spec = catalog.tasks[cell.task]
+    task = catalog.tasks[cell.task]
     task_dir = catalog.root / "tasks" / cell.task
-    # Resolved inside the infra-retry loop below: an engine that does not answer is an infra
-    # error (retried, then recorded), not a missing image.
-    image: ResolvedImage | None = None
-    runtime: str | None = None
     digest = ctx.task_digests.get(cell.task)
     if digest is None:
-        digest = ctx.task_digests[cell.task] = task_digest(task_dir, task_spec)
+        digest = ctx.task_digests[cell.task] = task_digest(task_dir, task)
     route, endpoint = model_route(catalog, cell.model)
     resolve_s = time.monotonic() - t0
-
     (ctx.out_dir / ".work").mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f"cab-{cell.task}-", dir=ctx.out_dir / ".work"))
-    # The proxy's master key never reaches a container, but nothing secret may reach a receipt.
-    secrets: list[str] = [getattr(ctx.proxy, "master_key", "")]
-    removals: list[threading.Thread] = []
-    retries = 0
-    attempt = _Attempt()
-    checks: CheckOutcome | None = None
-    infra_detail = ""
-    workspace_s = checks_s = 0.0
+    return _CellRun(
+        cell=cell, task=task, task_dir=task_dir, work=work, started_at=started_at, t0=t0,
+        resolve_s=resolve_s, digest=digest, route=route, endpoint=endpoint,
+        secrets=[ctx.proxy.master_key],
+    )  # fmt: skip
+
+
+def run_cell(cell: CellId, ctx: CellContext) -> CellResult:
+    """Run one cell and write its signed receipt; infra errors are retried with backoff and,
+    if they persist, recorded as the `infra_error` outcome (never as the agent's failure)."""
+    from runner.proxy import usage_file
+
+    run = _start(cell, ctx)
     try:
         while True:
-            key = ctx.proxy.mint_key(cell.key, ttl_s=task_spec.time_limit_s + 600, model=cell.model)
-            secrets.append(key)
+            key = ctx.proxy.mint_key(cell.key, ttl_s=run.task.time_limit_s + 600, model=cell.model)
+            run.secrets.append(key)
             raise_if_interrupted()
-            infra_detail = ""
+            run.infra_detail = ""
             # Metering covers this try only (and not an earlier run of the same cell).
-            from runner.proxy import usage_file
-
             usage_file(ctx.proxy.usage_dir, cell.key).unlink(missing_ok=True)
             try:
-                if image is None:
-                    image = ctx.agent_image(cell.agent)
-                if runtime is None:
-                    runtime = ctx.runtime_image(task_spec.runtime_image)
-                ws_started = time.monotonic()
-                ctx.progress(f"{cell.key}: agent phase (limit {task_spec.time_limit_s}s)")
-                attempt = _agent_phase(
-                    ctx, cell, image, key, work, task_dir, task_spec.time_limit_s, removals
-                )
-                workspace_s = time.monotonic() - ws_started - attempt.agent_s - attempt.collect_s
-                # An agent whose last model request failed for the endpoint's reasons (after its
-                # own retries) was stopped by the infrastructure: its run, and its metered usage,
-                # are incomplete even when what it did by then would pass. Retried, never
-                # counted against it. Some agents exit 0 after giving up, so the exit code does
-                # not decide this.
-                if not ctx.proxy.running:
-                    # A dead proxy writes no usage record, so only its process can tell.
-                    raise InfraError("the LiteLLM proxy stopped during the cell")
-                if _model_failed_for_infra(ctx, cell, timed_out=attempt.timed_out):
-                    raise InfraError("the model endpoint kept failing (5xx/429 after retries)")
-                ctx.progress(f"{cell.key}: checks")
-                c_started = time.monotonic()
-                assert attempt.changes is not None
-                checks = run_checks(task_dir, task_spec, attempt.changes.patch, runtime)
-                checks_s = time.monotonic() - c_started
+                _try_once(ctx, run, key)
                 break
             except (InfraError, SandboxError, ChecksInfraError, WorkspaceError) as exc:
-                # Our own signal handler removed the containers: not an infra error to retry.
-                if interrupted():
-                    raise Interrupted("interrupted by a signal") from exc
-                infra_detail = f"{type(exc).__name__}: {exc}"
-                checks = None
-                if retries >= ctx.max_infra_retries:
+                if not _retry_after(ctx, run, exc):
                     break
-                retries += 1
-                ctx.progress(f"{cell.key}: infra error, retry {retries}: {infra_detail[:120]}")
-                sleep_unless_interrupted(ctx.retry_backoff_s * 2 ** (retries - 1))
         # Artifacts and receipt are staged, then moved into place in one rename: a cell folder
         # is either a previous complete result or the new one, never half of each.
-        stage = work / "result"
+        stage = run.work / "result"
         stage.mkdir()
-        if image is None:  # the engine never answered: the receipt names the locked image
-            image = locked_agent_image(catalog.root, cell.agent)
-        result = _finish(
-            ctx, cell, stage, attempt, checks, infra_detail, retries, secrets,
-            image=image, route=route, endpoint=endpoint, task_digest_=digest,
-            started_at=started_at, t0=t0,
-            phases=(resolve_s, max(workspace_s, 0.0), checks_s),
-        )  # fmt: skip
+        if run.image is None:  # the engine never answered: the receipt names the locked image
+            run.image = locked_agent_image(ctx.catalog.root, cell.agent)
+        result = _finish(ctx, run, stage)
         cell_dir = ctx.out_dir / cell.key
-        _publish(stage, cell_dir, work / "previous")
+        _publish(stage, cell_dir, run.work / "previous")
         return dataclasses.replace(result, envelope=cell_dir / result.envelope.name)
     finally:
-        for remover in removals:
+        for remover in run.removals:
             remover.join()
-        shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(run.work, ignore_errors=True)
+
+
+def _try_once(ctx: CellContext, run: _CellRun, key: str) -> None:
+    """One try: images, agent phase, then the checks unless the infrastructure cut the run
+    short (InfraError, retried by the caller)."""
+    from runner.proxy import read_usage
+
+    cell, task = run.cell, run.task
+    if run.image is None:
+        run.image = ctx.agent_image(cell.agent)
+    if run.runtime is None:
+        run.runtime = ctx.runtime_image(task.runtime_image)
+    ws_started = time.monotonic()
+    ctx.progress(f"{cell.key}: agent phase (limit {task.time_limit_s}s)")
+    attempt = run.attempt = _agent_phase(
+        ctx, cell, run.image, key, run.work, run.task_dir, task.time_limit_s, run.removals
+    )
+    run.workspace_s = time.monotonic() - ws_started - attempt.agent_s - attempt.collect_s
+    run.proxy_running = ctx.proxy.running
+    usage = read_usage(ctx.proxy.usage_dir, cell.key)
+    cause = infra_cause(usage, timed_out=attempt.timed_out, proxy_running=run.proxy_running)
+    if cause is not None:
+        # Incomplete: neither checked nor counted against the agent (METHODOLOGY.md section 1).
+        raise InfraError(cause)
+    ctx.progress(f"{cell.key}: checks")
+    c_started = time.monotonic()
+    assert attempt.changes is not None
+    run.checks = ctx.run_checks(run.task_dir, task, attempt.changes.patch, run.runtime)
+    run.checks_s = time.monotonic() - c_started
+
+
+def _retry_after(ctx: CellContext, run: _CellRun, exc: Exception) -> bool:
+    """Record an infra error of the try; wait and say True when another try is allowed."""
+    # Our own signal handler removed the containers: not an infra error to retry.
+    if interrupted():
+        raise Interrupted("interrupted by a signal") from exc
+    run.infra_detail = f"{type(exc).__name__}: {exc}"
+    run.checks = None
+    if run.retries >= ctx.max_infra_retries:
+        return False
+    run.retries += 1
+    ctx.progress(f"{run.cell.key}: infra error, retry {run.retries}: {run.infra_detail[:120]}")
+    sleep_unless_interrupted(ctx.retry_backoff_s * 2 ** (run.retries - 1))
+    return True
 
 
 def _publish(stage: Path, cell_dir: Path, trash: Path) -> None:
@@ -567,152 +419,71 @@ def _publish(stage: Path, cell_dir: Path, trash: Path) -> None:
     stage.rename(cell_dir)
 
 
-def _finish(
-    ctx: CellContext,
-    cell: CellId,
-    cell_dir: Path,
-    attempt: _Attempt,
-    checks: CheckOutcome | None,
-    infra_detail: str,
-    retries: int,
-    secrets: Sequence[str],
-    *,
-    image: ResolvedImage,
-    route: str,
-    endpoint: str,
-    task_digest_: str,
-    started_at: datetime,
-    t0: float,
-    phases: tuple[float, float, float],
-) -> CellResult:
-    catalog = ctx.catalog
-    spec = catalog.agents[cell.agent]
-    task_spec = catalog.tasks[cell.task]
+def _finish(ctx: CellContext, run: _CellRun, stage: Path) -> CellResult:
+    """Decide the outcome, build the receipt from the last try, write and sign it in `stage`."""
+    from runner.proxy import read_usage
+
+    assert run.image is not None
+    attempt, checks = run.attempt, run.checks
     stdout = attempt.stdout.decode("utf-8", errors="replace")
     stderr = attempt.stderr.decode("utf-8", errors="replace")
     report = parse_transcript(
-        spec, stdout, attempt.transcript, stderr=stderr, timed_out=attempt.timed_out
+        ctx.catalog.agents[run.cell.agent], stdout, attempt.transcript, stderr=stderr,
+        timed_out=attempt.timed_out,
+    )  # fmt: skip
+    records = read_usage(ctx.proxy.usage_dir, run.cell.key)
+    decision = decide_outcome(
+        OutcomeInputs(
+            agent=AgentRun(attempt.exit_code, attempt.timed_out, run.task.time_limit_s),
+            usage=records,
+            verdicts=checks.verdicts if checks is not None else None,
+            failure=report.failure,
+            infra_detail=run.infra_detail,
+            proxy_running=run.proxy_running,
+        )
     )
-    usage = _usage(ctx, cell, report.usage.total_tokens if report.usage else None)
-    failure = credible_failure(report.failure, attempt.exit_code, usage)
-    changes = attempt.changes
-    patch = changes.patch if changes else ""
-
-    # Outcome: the checks decide pass/fail; the agent's exit only explains a failure. A run cut
-    # at its time limit is a timeout whatever its workspace holds: it did not finish in time.
-    if checks is None:
-        outcome, detail = Outcome.infra_error, infra_detail or "no checks ran"
-    elif attempt.timed_out:
-        outcome, detail = Outcome.agent_timeout, f"agent exceeded {task_spec.time_limit_s}s"
-    elif checks.passed:
-        outcome, detail = Outcome.passed, "runner, lint and diff checks pass"
-    elif attempt.exit_code not in (0, None) or failure is not None:
-        why = failure.value if failure else f"exit code {attempt.exit_code}"
-        outcome, detail = Outcome.agent_error, f"agent failed ({why})"
-    else:
-        failing = [v for v in checks.verdicts if not v.passed]
-        outcome, detail = Outcome.failed, "; ".join(f"{v.name}: {v.summary}" for v in failing)
-
-    # Artifacts, content-addressed by digest in the receipt, secrets redacted.
-    arts: list[Artifact] = []
-    patch_art = _write_artifact(cell_dir, "patch.diff", _redact(patch.encode(), secrets))
-    log = (
-        f"$ exit={attempt.exit_code} timed_out={attempt.timed_out} "
-        f"duration={attempt.agent_s:.2f}s\n--- stdout ---\n".encode()
-        + attempt.stdout[-MAX_LOG_BYTES:]
-        + b"\n--- stderr ---\n"
-        + attempt.stderr[-MAX_LOG_BYTES:]
-    )
-    log_art = _write_artifact(cell_dir, "agent.log", _redact(log, secrets))
-    transcript_art = None
-    if attempt.transcript:
-        raw = json.dumps(attempt.transcript, sort_keys=True, indent=1).encode()
-        transcript_art = _write_artifact(cell_dir, "transcript.json", _redact(raw, secrets))
-    check_results: list[CheckResult] = []
-    if checks is not None:
-        for verdict in checks.verdicts:
-            name = CheckName(verdict.name)
-            log_bytes = checks.logs.get(verdict.name)
-            art = None
-            if log_bytes:
-                art = _write_artifact(cell_dir, f"checks/{verdict.name}.log",
-                                      _redact(log_bytes, secrets))  # fmt: skip
-                arts.append(art)
-            check_results.append(
-                CheckResult(
-                    name=name,
-                    passed=verdict.passed,
-                    summary=verdict.summary[:500],
-                    log_digest=art.digest if art else None,
-                    duration_s=round(checks.durations_s.get(verdict.name, 0.0), 3),
-                )
-            )
-        check_results.sort(key=lambda c: list(CheckName).index(c.name))
-
-    policy = task_spec.checks.diff
-    paths = changes.paths if changes else ()
-    output = stdout + stderr + "".join(attempt.transcript.values())
-    blast = BlastRadius(
-        files_changed=len(changes.modified) if changes else 0,
-        files_added=len(changes.added) if changes else 0,
-        files_deleted=len(changes.deleted) if changes else 0,
-        lines_added=changes.lines_added if changes else 0,
-        lines_deleted=changes.lines_deleted if changes else 0,
-        paths_outside_scope=_scope_violations(paths, policy.allowed_paths, policy.forbidden_paths),
-        writes_outside_workspace=attempt.outside,
-        writes_refused_outside_workspace=refused_writes(output),
-        network_attempts=network_attempts([stdout + stderr, *attempt.transcript.values()]),
-        leftover_processes=len(attempt.leftovers),
-    )
-    resolve_s, workspace_s, checks_s = phases
-    total_s = time.monotonic() - t0
-    finished_at = datetime.now(UTC)
-    receipt = Receipt(
-        methodology_version=runner.METHODOLOGY_VERSION,
-        cell=cell,
-        agent=AgentRef(
-            name=cell.agent, version=image.version, image=image.tag, image_digest=image.image_id
+    files = artifact_files(attempt, checks, run.secrets)
+    artifacts = artifact_index(files, checks)
+    total_s = time.monotonic() - run.t0
+    phases = (run.resolve_s, max(run.workspace_s, 0.0), run.checks_s)
+    receipt = build_receipt(
+        Provenance(run.cell, run.image, run.route, run.endpoint, run.digest,
+                   runner_ref(ctx.runner_id, ctx.catalog.root)),
+        decision,
+        timings=phase_timings(attempt, phases, started_at=run.started_at,
+                              finished_at=datetime.now(UTC), total_s=total_s),
+        usage=metered_usage(records, report.usage.total_tokens if report.usage else None),
+        checks=check_results(checks, artifacts.check_logs),
+        blast=blast_radius(
+            attempt.changes, run.task, outside=attempt.outside, leftovers=len(attempt.leftovers),
+            stream=stdout + stderr, transcripts=list(attempt.transcript.values()),
         ),
-        model=ModelRef(id=cell.model, route=route, endpoint=endpoint),
-        task=TaskRef(id=cell.task, digest=task_digest_),
-        runner=RunnerRef(
-            id=ctx.runner_id,
-            harness_version=runner.__version__,
-            harness_git_sha=_git_sha(catalog.root),
-            host=_host(),
-        ),
-        timings=Timings(
-            started_at=started_at,
-            finished_at=finished_at,
-            resolve_s=round(resolve_s, 3),
-            workspace_s=round(workspace_s, 3),
-            agent_s=round(attempt.agent_s, 3),
-            collect_s=round(attempt.collect_s, 3),
-            checks_s=round(checks_s, 3),
-            total_s=round(total_s, 3),
-        ),
-        usage=usage,
-        checks=check_results,
-        outcome=outcome,
-        outcome_detail=detail[:500],
-        failure_class=failure.value if failure else None,
-        infra_retries=retries,
-        blast_radius=blast,
-        artifacts=Artifacts(
-            patch=patch_art, transcript=transcript_art, agent_log=log_art, check_logs=arts
-        ),
-    )
+        artifacts=artifacts,
+        retries=run.retries,
+    )  # fmt: skip
     # After a signal the containers were removed under the cell: what it saw is not a result.
     raise_if_interrupted()
-    predicate = cell_dir / "receipt.json"
+    envelope = _write_result(stage, files, receipt, ctx.signer)
+    commands_s = max(checks.command_s.values(), default=0.0) if checks is not None else 0.0
+    return CellResult(
+        run.cell, decision.outcome, envelope, decision.detail, total_s, attempt.agent_s,
+        run.checks_s, commands_s,
+    )  # fmt: skip
+
+
+def _write_result(
+    folder: Path, files: Mapping[str, bytes], receipt: Receipt, signer: Signer
+) -> Path:
+    """The only writer of a cell's result: its artifacts, receipt.json and the signed envelope."""
+    for rel, data in files.items():
+        path = folder / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    predicate = folder / "receipt.json"
     tmp = predicate.with_suffix(".tmp")
     tmp.write_text(receipt.model_dump_json(indent=1), encoding="utf-8")
     tmp.replace(predicate)
-    envelope = sign_receipt(predicate, ctx.signer)
-    commands_s = max(checks.command_s.values(), default=0.0) if checks is not None else 0.0
-    return CellResult(
-        cell, outcome, envelope, detail, total_s, attempt.agent_s, checks_s, commands_s
-    )
+    return sign_receipt(predicate, signer)
 
 
 def hostname_runner_id() -> str:

@@ -8,6 +8,7 @@ from fnmatch import fnmatchcase
 from pathlib import PurePosixPath
 
 from runner.catalog import DiffPolicy
+from runner.checks._testconfig import test_config_paths
 from runner.checks._verdict import Verdict, listing
 
 _DIFF_GIT = re.compile(r"^diff --git (?P<rest>.+)$")
@@ -185,7 +186,6 @@ def diff_verdict(policy: DiffPolicy, patch: str, *, package_scripts: bool = Fals
     """Hold a patch to a task's diff policy; the first broken rule is the reason.
     package_scripts: the task's runner goes through package.json scripts (they are then test
     configuration too)."""
-    from runner.checks._tamper import test_config_paths  # _tamper builds on this module
 
     try:
         files = parse_diff(patch)

@@ -24,24 +24,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
-from pathlib import PurePosixPath
 
 from runner.catalog import RunnerCheck
 from runner.checks._diff import DiffParseError, FileChange, parse_diff
+from runner.checks._testconfig import in_globs
 from runner.checks._verdict import Verdict
-
-# Files that configure the test run rather than the code under test (fnmatch: `*` crosses `/`).
-TEST_CONFIG_FILES = (
-    "conftest.py", "*/conftest.py",
-    "pytest.ini", "*/pytest.ini", ".pytest.ini", "tox.ini", "setup.cfg", "noxfile.py",
-    "sitecustomize.py", "*/sitecustomize.py", "usercustomize.py", "*/usercustomize.py",
-    "*.pth", "*.dist-info/*", "*.egg-info/*", "*.egg-link",
-    ".mocharc*", "*/.mocharc*", "jest.config.*", "vitest.config.*", "ava.config.*",
-    ".c8rc*", ".nycrc*", ".npmrc", "*/.npmrc", ".node-options", "bunfig.toml",
-)  # fmt: skip
-# pytest settings inside pyproject.toml, and the package.json keys that pick how tests run.
-_PYPROJECT_PYTEST = re.compile(r"^\s*\[\s*tool\.pytest|^\s*\[\s*tool\.coverage")
-_PACKAGE_RUNNER_KEYS = re.compile(r'"(scripts|test|pretest|posttest|jest|ava|mocha|c8|nyc)"\s*:')
 
 
 @dataclass(frozen=True)
@@ -154,35 +141,6 @@ class Finding:
         return f"{self.construct} in {self.path}: {text!r}"
 
 
-def _in(path: str, globs: Sequence[str]) -> bool:
-    return any(fnmatchcase(path, g) or fnmatchcase(PurePosixPath(path).name, g) for g in globs)
-
-
-def test_config_paths(
-    files: Sequence[FileChange], allowed: Sequence[str], *, package_scripts: bool = False
-) -> list[str]:
-    """Paths of test-runner configuration the patch changes and the task does not allow.
-    package_scripts: the runner goes through package.json's scripts (npm test), so they count."""
-    found: set[str] = set()
-    for f in files:
-        changed = [*f.added_lines, *f.deleted_lines]
-        for path in f.paths:
-            name = PurePosixPath(path).name
-            if _in(path, allowed):
-                continue
-            if (
-                _in(path, TEST_CONFIG_FILES)
-                or (name == "pyproject.toml" and any(map(_PYPROJECT_PYTEST.search, changed)))
-                or (
-                    package_scripts
-                    and name == "package.json"
-                    and any(map(_PACKAGE_RUNNER_KEYS.search, changed))
-                )
-            ):
-                found.add(path)
-    return sorted(found)
-
-
 def _allowed(construct: str, path: str, allowed: Sequence[str]) -> bool:
     """`name` allows the construct anywhere; `name@glob` only in the files matching glob (the
     repo's own visible tests may import node:test; the package under test may not)."""
@@ -202,7 +160,7 @@ def tamper_findings(files: Sequence[FileChange], allowed: Sequence[str] = ()) ->
         for construct in TAMPER_CONSTRUCTS:
             if _allowed(construct.name, f.new_path, allowed):
                 continue
-            if not _in(f.new_path, construct.files):
+            if not in_globs(f.new_path, construct.files):
                 continue
             for line in f.added_lines:
                 if construct.pattern.search(line):

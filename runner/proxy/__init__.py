@@ -13,7 +13,7 @@ from runner.proxy._config import (
 )
 from runner.proxy._keys import CellKey, KeyRejected, mint_cell_key, verify_cell_key
 from runner.proxy._server import ProxyServer, ProxyStartError, free_port
-from runner.proxy._usage_log import read_escapes, read_usage, usage_file
+from runner.proxy._usage_log import UsageRecord, read_escapes, read_usage, usage_file
 
 __all__ = [
     "CellKey",
@@ -21,6 +21,7 @@ __all__ = [
     "KeyRejected",
     "ProxyServer",
     "ProxyStartError",
+    "UsageRecord",
     "build_config",
     "dump_config",
     "free_port",

@@ -17,7 +17,7 @@ from typing import Any
 
 from litellm.integrations.custom_logger import CustomLogger
 
-from runner.proxy._usage_log import NO_CELL, REJECTED, SETTINGS_ENV, usage_file
+from runner.proxy._usage_log import NO_CELL, REJECTED, SETTINGS_ENV, UsageRecord, usage_file
 
 log = logging.getLogger("cab.proxy.usage")
 
@@ -45,6 +45,10 @@ def _get(obj: Any, *path: str) -> Any:
 
 def _int(value: Any) -> int | None:
     return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _str(value: Any) -> str | None:
+    return None if value is None else str(value)
 
 
 def cached_tokens(usage: Any) -> int:
@@ -79,7 +83,7 @@ class UsageLogger(CustomLogger):
         start_time: Any,
         end_time: Any,
         ok: bool,
-    ) -> dict[str, Any]:
+    ) -> UsageRecord:
         slo = kwargs.get("standard_logging_object") or {}
         meta = slo.get("metadata") or {}
         litellm_meta = _get(kwargs, "litellm_params", "metadata") or {}
@@ -116,24 +120,24 @@ class UsageLogger(CustomLogger):
         http_status = _int(getattr(kwargs.get("exception"), "status_code", None))
         if cell_id == NO_CELL and http_status == 401:
             cell_id = REJECTED
-        return {
-            "ts": dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"),
-            "cell_id": cell_id,
-            "model": model,
-            "requested_model": requested,
-            "deployment": slo.get("model"),
-            "api": api,
-            "route": route,
-            "stream": bool(slo.get("stream") or kwargs.get("stream")),
-            "status": "success" if ok else "failure",
-            "http_status": 200 if ok else http_status,
-            "input_tokens": input_tokens or 0,
-            "output_tokens": output_tokens or 0,
-            "cached_tokens": cached_tokens(usage),
-            "latency_s": latency,
-            "cost_usd": self.cost(model, input_tokens or 0, output_tokens or 0),
-            "error": error[:500] if error else None,
-        }
+        return UsageRecord(
+            ts=dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"),
+            cell_id=str(cell_id),
+            model=_str(model),
+            requested_model=_str(requested),
+            deployment=_str(slo.get("model")),
+            api=_str(api),
+            route=_str(route),
+            stream=bool(slo.get("stream") or kwargs.get("stream")),
+            status="success" if ok else "failure",
+            http_status=200 if ok else http_status,
+            input_tokens=input_tokens or 0,
+            output_tokens=output_tokens or 0,
+            cached_tokens=cached_tokens(usage),
+            latency_s=latency,
+            cost_usd=self.cost(model, input_tokens or 0, output_tokens or 0),
+            error=str(error)[:500] if error else None,
+        )
 
     def cost(self, model: Any, input_tokens: int, output_tokens: int) -> float | None:
         price = (self.settings().get("prices") or {}).get(model)
@@ -145,12 +149,12 @@ class UsageLogger(CustomLogger):
         )
         return float(round(usd / 1_000_000, 8))
 
-    def append(self, line: dict[str, Any]) -> None:
+    def append(self, record: UsageRecord) -> None:
         usage_dir = self.settings().get("usage_dir")
         if not usage_dir:
             return
-        path = usage_file(Path(usage_dir), str(line["cell_id"]))
-        data = (json.dumps(line, sort_keys=True, default=str) + "\n").encode()
+        path = usage_file(Path(usage_dir), record.cell_id)
+        data = record.line()
         with self._lock:
             path.parent.mkdir(parents=True, exist_ok=True)
             # One write() on an O_APPEND descriptor: concurrent lines never interleave.

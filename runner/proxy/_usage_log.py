@@ -1,16 +1,56 @@
-"""Where per-cell usage lines live, and reading them back (no LiteLLM import needed)."""
+"""Where per-cell usage lines live, the record each line holds, and reading them back (no LiteLLM
+import needed)."""
 
 from __future__ import annotations
 
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
 SETTINGS_ENV = "CAB_PROXY_SETTINGS"  # the proxy process's settings file (usage_dir, prices)
 NO_CELL = "_no-cell"  # requests made with the master key
 REJECTED = "_rejected"  # refused before any cell was known (forged or expired keys)
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+
+# A token count the proxy could not read is written as 0; a null from an older line reads as 0 too.
+_Count = Annotated[int, BeforeValidator(lambda v: 0 if v is None else v)]
+
+
+class UsageRecord(BaseModel):
+    """One model request as the proxy metered it (one JSON line of <usage dir>/<cell>.jsonl)."""
+
+    # Unknown keys are ignored: the proxy of a newer harness may meter more than this one reads.
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    status: Literal["success", "failure"]
+    # The upstream's HTTP status; None when the request failed without one (the connection
+    # dropped or stalled, or the client went away).
+    http_status: int | None = None
+    ts: str | None = None
+    cell_id: str = NO_CELL
+    model: str | None = None
+    requested_model: str | None = None
+    deployment: str | None = None
+    api: str | None = None
+    route: str | None = None
+    stream: bool = False
+    input_tokens: _Count = 0
+    output_tokens: _Count = 0
+    cached_tokens: _Count = 0
+    latency_s: float | None = None
+    cost_usd: float | None = None  # None: the model has no price (calibration models never do)
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "success"
+
+    def line(self) -> bytes:
+        """The record as the one JSON line the proxy appends (keys sorted)."""
+        return (json.dumps(self.model_dump(mode="json"), sort_keys=True) + "\n").encode()
 
 
 def usage_file(usage_dir: Path, cell_id: str) -> Path:
@@ -45,15 +85,17 @@ def read_escapes(usage_dir: Path, cell_id: str) -> list[str]:
     return out
 
 
-def read_usage(usage_dir: Path, cell_id: str) -> list[dict[str, Any]]:
-    """The cell's usage lines; a torn last line (proxy killed mid-write) is skipped."""
+def read_usage(usage_dir: Path, cell_id: str) -> list[UsageRecord]:
+    """The cell's usage records, in the order the proxy wrote them. A line that is not a record
+    is skipped: a torn last line (the proxy killed mid-write) is not JSON, and only the proxy
+    writes these files."""
     path = usage_file(usage_dir, cell_id)
     if not path.exists():
         return []
     out = []
     for line in path.read_text(encoding="utf-8").splitlines():
         try:
-            out.append(json.loads(line))
-        except ValueError:
+            out.append(UsageRecord.model_validate_json(line))
+        except ValidationError:
             continue
     return out

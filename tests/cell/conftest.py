@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from runner.catalog import Catalog, load_catalog
+from runner.cell import RunnerKey, load_or_create_key
 from runner.images import inspect_image, read_lock
 from tests.cell.cellkit import TASKS, Shard, open_shard
 
@@ -15,6 +16,12 @@ from tests.cell.cellkit import TASKS, Shard, open_shard
 @pytest.fixture(scope="session")
 def catalog(root: Path) -> Catalog:
     return load_catalog(root)
+
+
+@pytest.fixture(scope="session")
+def runner_key(tmp_path_factory: pytest.TempPathFactory) -> RunnerKey:
+    """A signing key for cells that run without Docker (tests/cell/fakes.py)."""
+    return load_or_create_key(tmp_path_factory.mktemp("key") / "key", "cab-tests")
 
 
 @pytest.fixture(scope="session")

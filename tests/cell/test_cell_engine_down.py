@@ -61,7 +61,7 @@ def test_a_cell_whose_engine_never_answers_gets_an_infra_error_receipt(tmp_path:
 
     proxy = SimpleNamespace(
         socket_path=tmp_path / "proxy.sock", usage_dir=tmp_path / "usage", running=True,
-        mint_key=lambda cell_id, ttl_s=0, model="": "sk-cell",
+        mint_key=lambda cell_id, ttl_s=0, model="": "sk-cell", master_key="sk-master",
     )  # fmt: skip
     ctx = CellContext(
         catalog=catalog, proxy=proxy, agent_image=engine_down,  # type: ignore[arg-type]

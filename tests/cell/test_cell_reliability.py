@@ -83,7 +83,7 @@ def test_an_endpoint_that_always_fails_is_an_infra_error_after_bounded_retries(
     assert receipt["infra_retries"] == 1  # bounded: one retry, then the outcome is recorded
     assert receipt["usage"]["requests"] >= 1
     assert receipt["usage"]["requests"] == receipt["usage"]["failed_requests"]
-    assert usage and all(r["status"] != "success" for r in usage)
+    assert usage and not any(r.ok for r in usage)
     assert elapsed >= 1.0  # the backoff was waited
     verify([result.envelope], shard.trust_dir)
 

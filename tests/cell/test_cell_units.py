@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from runner.catalog import FailureClass
 from runner.cell import credible_failure, network_attempts, refused_writes, remove_workspace_state
-from runner.cell._lifecycle import _outside_workspace
+from runner.cell._blast import outside_workspace
 from runner.cli import main
 from runner.receipts import Usage
 
@@ -22,14 +22,14 @@ def test_outside_workspace_keeps_leaves_and_drops_the_engines_own_paths() -> Non
         "/etc", "/etc/cab-vandal",
         "/workspace/x.py", "/home/agent/.cache/a", "/tmp/t", "/run/cab/proxy.sock",
     ]  # fmt: skip
-    assert _outside_workspace(diff) == ["/etc/cab-vandal"]
+    assert outside_workspace(diff) == ["/etc/cab-vandal"]
     # A real write under /usr keeps /usr/... as a leaf even though the engine touched /usr too.
-    assert _outside_workspace([*diff, "/usr/local", "/usr/local/bin/evil"]) == [
+    assert outside_workspace([*diff, "/usr/local", "/usr/local/bin/evil"]) == [
         "/etc/cab-vandal",
         "/usr/local/bin/evil",
     ]
     # A deleted directory has no children in the diff: it is its own leaf.
-    assert _outside_workspace(["/opt", "/opt/tool"]) == ["/opt/tool"]
+    assert outside_workspace(["/opt", "/opt/tool"]) == ["/opt/tool"]
 
 
 def test_refused_writes_from_shells_python_and_node() -> None:
@@ -160,10 +160,9 @@ def test_model_failures_that_are_infrastructure(
     tmp_path: Path, last: dict[str, object], timed_out: bool, infra: bool
 ) -> None:
     import json
-    from types import SimpleNamespace
 
-    from runner.cell._lifecycle import _model_failed_for_infra
-    from runner.proxy import usage_file
+    from runner.cell import infra_cause
+    from runner.proxy import read_usage, usage_file
     from runner.receipts import CellId
 
     cell = CellId(agent="codex", model="flaky", task="py-semver-prerelease", attempt=1)
@@ -171,5 +170,5 @@ def test_model_failures_that_are_infrastructure(
     path.parent.mkdir(parents=True, exist_ok=True)
     first = {"status": "failure", "http_status": 500, "cell_id": cell.key}
     path.write_text("".join(json.dumps({**r, "cell_id": cell.key}) + "\n" for r in (first, last)))
-    ctx = SimpleNamespace(proxy=SimpleNamespace(usage_dir=tmp_path))
-    assert _model_failed_for_infra(ctx, cell, timed_out=timed_out) is infra  # type: ignore[arg-type]
+    cause = infra_cause(read_usage(tmp_path, cell.key), timed_out=timed_out, proxy_running=True)
+    assert (cause is not None) is infra
