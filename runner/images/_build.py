@@ -160,14 +160,8 @@ def build_image(
     base = _with_ca_bundle(base_image, ca_bundle) if ca_bundle is not None else base_image
     started = time.monotonic()
     progress(f"docker build {image_dir.name} as {tag} FROM {base}")
-    _docker(
-        f"docker build {image_dir.name}",
-        [
-            "docker", "build", "--network", "host",
-            "--build-arg", f"BASE_IMAGE={base}",
-            "-t", tag, str(image_dir),
-        ],
-    )  # fmt: skip
+    argv = ["docker", "build", "--network", "host", "--build-arg", f"BASE_IMAGE={base}"]
+    _docker(f"docker build {image_dir.name}", [*argv, "-t", tag, str(image_dir)])
     seconds = time.monotonic() - started
     info = inspect_image(tag)
     if info is None:
