@@ -15,7 +15,7 @@ from pathlib import Path
 from runner.agents._render import AGENT_HOME, WORKSPACE, RenderedRun, render
 from runner.agents._transcript import read_transcript_files
 from runner.catalog import AgentSpec
-from runner.sandbox import Mount, SandboxSpec, run_once
+from runner.sandbox import Limits, Mount, SandboxSpec, run_once
 
 # Inside the container, uid/gid of the `agent` user (images/agent-base/Dockerfile).
 AGENT_UID = 1000
@@ -62,6 +62,9 @@ def probe_unreachable(
         image=image,
         mounts=(Mount(home, AGENT_HOME, read_only=False), Mount(ws, WORKSPACE, read_only=False)),
         env=rendered.env,
+        # A cell's pids and memory; the cpu quota is the machine's: the probe checks how the
+        # agent fails (bounded, classified), not how fast it gets there under a quota.
+        limits=Limits(cpus=float(os.cpu_count() or 1), memory_mb=4096, pids=1024),
         # Agents write caches and state outside their home; the container is thrown away.
         read_only_root=False,
         tmpfs={},
