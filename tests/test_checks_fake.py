@@ -13,8 +13,7 @@ from typing import Any
 
 import pytest
 
-from runner.catalog import load_tasks
-from runner.catalog._models import TaskSpec
+from runner.catalog import TaskSpec, load_tasks
 from runner.checks import CheckOutcome, ChecksInfraError, run_checks
 from runner.sandbox import ExecResult, FakeOneShot, Limits, OneShotCall, SandboxError
 
