@@ -3,6 +3,7 @@ run_once's bookkeeping over a scripted docker-py client (every path removes its 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -12,11 +13,15 @@ import pytest
 from runner.sandbox import (
     LABEL,
     ChangeKind,
+    DockerOneShot,
     ExecResult,
+    FakeOneShot,
     FakeSandboxes,
     FsChange,
     Interrupted,
     Mount,
+    OneShotRunner,
+    Sandbox,
     SandboxError,
     SandboxSpec,
     owner_label,
@@ -27,6 +32,15 @@ from runner.sandbox import _docker as docker_sandbox
 from runner.sandbox import _teardown as teardown
 
 SPEC = SandboxSpec(image="img")
+
+
+def test_the_fakes_have_the_shapes_of_the_real_ones() -> None:
+    # Checked by mypy (tests are typed): the fakes stand in wherever the Docker ones go.
+    factory: Callable[[SandboxSpec], Sandbox] = FakeSandboxes()
+    one_shots: list[OneShotRunner] = [FakeOneShot(lambda call: ExecResult(0, b"", b"", 0, False))]
+    one_shots.append(DockerOneShot())
+    assert isinstance(factory(SPEC).id, str)
+    assert one_shots[0].image_user("any") == "10001"
 
 
 def test_fake_sandbox_scripts_execs_and_records_what_was_asked() -> None:
