@@ -1,22 +1,21 @@
 """Run an agent's rendered headless command in its image, without any network, and capture what
 it leaves: the smoke test behind `tests/test_agent_images.py` and the recorded fixtures.
 
-Not the cell sandbox (runner/sandbox owns that): no resource limits beyond a time limit, and the
-proxy socket is never mounted, so the agent meets an endpoint that refuses.
+A one-shot run through runner/sandbox (the same hardening as the cell's agent container, on a
+writable throw-away root); the proxy socket is never mounted, so the agent meets an endpoint
+that refuses.
 """
 
 from __future__ import annotations
 
 import os
-import subprocess
-import time
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 from runner.agents._render import AGENT_HOME, WORKSPACE, RenderedRun, render
 from runner.agents._transcript import read_transcript_files
 from runner.catalog import AgentSpec
+from runner.sandbox import Limits, Mount, SandboxSpec, run_once
 
 # Inside the container, uid/gid of the `agent` user (images/agent-base/Dockerfile).
 AGENT_UID = 1000
@@ -59,30 +58,25 @@ def probe_unreachable(
         target.write_text(content, encoding="utf-8")
     if os.geteuid() == 0:
         _own(workdir)
-    name = f"cab-probe-{spec.name}-{uuid.uuid4().hex[:8]}"
-    argv = ["docker", "run", "--rm", "--name", name, "--network", "none", "--init"]
-    argv += ["-v", f"{home}:{AGENT_HOME}", "-v", f"{ws}:{WORKSPACE}"]
-    for key, value in rendered.env.items():
-        argv += ["-e", f"{key}={value}"]
-    argv += [image, *rendered.argv]
-    started = time.monotonic()
-    timed_out = False
-    try:
-        proc = subprocess.run(
-            argv, capture_output=True, timeout=timeout_s, stdin=subprocess.DEVNULL, check=False
-        )
-        out, err, code = proc.stdout, proc.stderr, proc.returncode
-    except subprocess.TimeoutExpired as exc:
-        timed_out = True
-        out, err, code = exc.stdout or b"", exc.stderr or b"", None
-    finally:
-        subprocess.run(["docker", "rm", "-f", name], capture_output=True, check=False)
+    spec_run = SandboxSpec(
+        image=image,
+        mounts=(Mount(home, AGENT_HOME, read_only=False), Mount(ws, WORKSPACE, read_only=False)),
+        env=rendered.env,
+        # A cell's pids and memory; the cpu quota is the machine's: the probe checks how the
+        # agent fails (bounded, classified), not how fast it gets there under a quota.
+        limits=Limits(cpus=float(os.cpu_count() or 1), memory_mb=4096, pids=1024),
+        # Agents write caches and state outside their home; the container is thrown away.
+        read_only_root=False,
+        tmpfs={},
+        labels={"dev.codingagentbench.probe": spec.name},
+    )
+    result = run_once(spec_run, rendered.argv, timeout_s)
     return ProbeResult(
         rendered=rendered,
-        exit_code=code,
-        timed_out=timed_out,
-        seconds=round(time.monotonic() - started, 1),
-        stdout=out.decode("utf-8", errors="replace"),
-        stderr=err.decode("utf-8", errors="replace"),
+        exit_code=result.exit_code,
+        timed_out=result.timed_out,
+        seconds=round(result.duration_s, 1),
+        stdout=result.stdout.decode("utf-8", errors="replace"),
+        stderr=result.stderr.decode("utf-8", errors="replace"),
         files=read_transcript_files(spec, home),
     )

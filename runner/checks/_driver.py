@@ -5,7 +5,8 @@
 
 /src/repo is the task's pristine repo (read-only), /in holds patch.diff and spec.json. Each phase
 runs in its own container, so code from the patch (run by the tests) never shares a container
-with the lint results.
+with the lint results. The records' shape is the contract in _record.py (LintRecord,
+RunnerRecord): change both together.
 """
 
 from __future__ import annotations
@@ -131,9 +132,12 @@ def phase_runner(spec: dict[str, Any]) -> None:
                 # Its own process group, so a timeout kills the test's children too (they would
                 # otherwise hold the pipes open and keep the container alive).
                 proc = subprocess.Popen(
-                    spec["runner_command"], cwd="/repo", stdout=out, stderr=err,
+                    spec["runner_command"],
+                    cwd="/repo",
+                    stdout=out,
+                    stderr=err,
                     start_new_session=True,
-                )  # fmt: skip
+                )
             except OSError as exc:  # the command does not exist or cannot be executed
                 record.update(exit=127, timed_out=False)
                 err.write(str(exc).encode())

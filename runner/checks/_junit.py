@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from dataclasses import dataclass
 from enum import StrEnum
 
 # A report bigger than this is not a test report but an attack on the parser (or a runaway log
@@ -24,12 +23,6 @@ class Status(StrEnum):
 
 class ReportError(Exception):
     """The report is absent, empty, too big or not JUnit XML; str() says which."""
-
-
-@dataclass(frozen=True)
-class TestCase:
-    id: str  # "<classname>::<name>", exactly as the <testcase> element has them
-    status: Status
 
 
 # Worst first: when the same id appears twice (a re-run, or a patch that makes two tests share a

@@ -21,6 +21,7 @@ from typing import Any
 from runner.catalog import AgentSpec, load_agents
 from runner.images._base import BASE_TAG, inspect_image
 from runner.images._lock import LockedImage, read_lock, write_lock
+from runner.sandbox import SandboxError, SandboxSpec, run_once
 
 INTERMEDIATES = ("agent-base", "node-base")
 VERSION_TIMEOUT_S = 60
@@ -122,21 +123,21 @@ def _docker_build(
 
 def version_in_image(spec: AgentSpec, image: str) -> str:
     """Run the spec's version_command in the image, with no network, and extract the version."""
-    argv = ["docker", "run", "--rm", "--network", "none", image, *spec.version_command]
+    command = " ".join(spec.version_command)
+    # A writable throw-away root: some CLIs write a cache on their first start.
+    run_spec = SandboxSpec(image=image, read_only_root=False, tmpfs={})
     try:
-        proc = subprocess.run(
-            argv, capture_output=True, text=True, timeout=VERSION_TIMEOUT_S, check=False
-        )
-    except subprocess.TimeoutExpired:
-        raise AgentImageError(
-            f"{spec.name}: {' '.join(spec.version_command)} did not answer in {VERSION_TIMEOUT_S}s"
-        ) from None
-    out = proc.stdout + "\n" + proc.stderr
+        result = run_once(run_spec, spec.version_command, VERSION_TIMEOUT_S)
+    except SandboxError as exc:
+        raise AgentImageError(f"{spec.name}: {command} could not run: {exc}") from None
+    if result.timed_out:
+        raise AgentImageError(f"{spec.name}: {command} did not answer in {VERSION_TIMEOUT_S}s")
+    out = result.stdout.decode(errors="replace") + "\n" + result.stderr.decode(errors="replace")
     m = re.search(spec.version_pattern, out)
-    if proc.returncode != 0 or m is None:
+    if result.exit_code != 0 or m is None:
         raise AgentImageError(
-            f"{spec.name}: cannot read a version from {' '.join(spec.version_command)} "
-            f"(exit {proc.returncode}): {out.strip()[:200]!r}"
+            f"{spec.name}: cannot read a version from {command} "
+            f"(exit {result.exit_code}): {out.strip()[:200]!r}"
         )
     return m.group(1)
 

@@ -22,10 +22,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from runner.images._base import CA_ENV, CA_PATH, inspect_image
+from runner.sandbox import SandboxError, SandboxSpec, run_once
 
 STATE_FILE = "images.json"
 RUNTIME_PREFIX = "runtime-"
 TAG_HASH_CHARS = 12
+# Each version command answers in a second or two; a hung one must not hang the build.
+PROBE_TIMEOUT_S = 120
+
+
+def _probe_spec(tag: str) -> SandboxSpec:
+    # A writable throw-away root: a version command may write its cache (npm does).
+    return SandboxSpec(image=tag, read_only_root=False, tmpfs={})
+
+
 # Tools whose versions are recorded for an image; a missing tool is simply not listed.
 VERSION_PROBES = {
     "python3": "python3 --version",
@@ -116,10 +126,15 @@ def probe_versions(tag: str) -> dict[str, str]:
         f'command -v {cmd.split()[0]} >/dev/null 2>&1 && echo "{name}=$({cmd} 2>&1)"'
         for name, cmd in VERSION_PROBES.items()
     )
-    out = _docker(
-        "version probe",
-        ["docker", "run", "--rm", "--network", "none", tag, "sh", "-c", script + "; true"],
-    )
+    try:
+        result = run_once(_probe_spec(tag), ["sh", "-c", script + "; true"], PROBE_TIMEOUT_S)
+    except SandboxError as exc:
+        raise ImageBuildError(f"version probe failed: {exc}") from None
+    if result.exit_code != 0:
+        tail = result.stderr.decode(errors="replace").strip().splitlines()[-3:]
+        why = "timed out" if result.timed_out else f"exit {result.exit_code}"
+        raise ImageBuildError(f"version probe failed ({why}): {' | '.join(tail)}")
+    out = result.stdout.decode(errors="replace")
     versions = {}
     for line in out.splitlines():
         name, sep, value = line.partition("=")
@@ -145,14 +160,8 @@ def build_image(
     base = _with_ca_bundle(base_image, ca_bundle) if ca_bundle is not None else base_image
     started = time.monotonic()
     progress(f"docker build {image_dir.name} as {tag} FROM {base}")
-    _docker(
-        f"docker build {image_dir.name}",
-        [
-            "docker", "build", "--network", "host",
-            "--build-arg", f"BASE_IMAGE={base}",
-            "-t", tag, str(image_dir),
-        ],
-    )  # fmt: skip
+    argv = ["docker", "build", "--network", "host", "--build-arg", f"BASE_IMAGE={base}"]
+    _docker(f"docker build {image_dir.name}", [*argv, "-t", tag, str(image_dir)])
     seconds = time.monotonic() - started
     info = inspect_image(tag)
     if info is None:

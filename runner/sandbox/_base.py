@@ -1,7 +1,10 @@
-"""The sandbox interface: one narrow surface for every side effect the cell lifecycle needs.
+"""The sandbox interface: one narrow surface for every container the harness starts.
 
-The Docker implementation lives in _docker.py; tests and other backends implement the same
-Protocol, so the cell lifecycle never imports docker.
+Two shapes: a long-lived `Sandbox` (the agent's: exec into it, then diff it and list what is
+left running) and a one-shot run (`OneShotRunner`: the checks, the version and agent probes).
+Both start from one `SandboxSpec` whose defaults are the strict ones. The Docker implementation
+lives in _docker.py, an in-memory one in _fake.py; the cell lifecycle and the checks never
+import docker.
 """
 
 from __future__ import annotations
@@ -44,6 +47,8 @@ class SandboxSpec:
 
 @dataclass(frozen=True)
 class ExecResult:
+    """What one command did: an exec in a sandbox, or a one-shot container's whole run."""
+
     exit_code: int | None  # None when killed at the time limit
     stdout: bytes
     stderr: bytes
@@ -72,6 +77,22 @@ class Interrupted(Exception):
     cell observed after that moment is not a result (no receipt may be written from it)."""
 
 
+class OneShotRunner(Protocol):
+    """Runs one command in a fresh container and removes it: the checks' and probes' shape."""
+
+    def run_once(self, spec: SandboxSpec, argv: Sequence[str], timeout_s: float) -> ExecResult:
+        """Exit code, logs and duration of `argv` run in a container made from `spec`.
+
+        Past `timeout_s` the container is killed: exit_code None, timed_out True. Raises
+        SandboxError when the engine cannot create or start it (the command never ran)."""
+        ...
+
+    def image_user(self, image: str) -> str:
+        """The image's configured USER ("" when it sets none). SandboxError when the image is
+        not available."""
+        ...
+
+
 class Sandbox(Protocol):
     @property
     def id(self) -> str: ...
@@ -85,8 +106,6 @@ class Sandbox(Protocol):
         user: str | None = None,
         timeout_s: float | None = None,
     ) -> ExecResult: ...
-
-    def copy_in(self, src: Path, dest_dir: str) -> None: ...
 
     def copy_out(self, src: str, dest_dir: Path) -> None: ...
 

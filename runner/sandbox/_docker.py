@@ -1,28 +1,26 @@
-"""Docker implementation of the sandbox, on docker-py.
+"""Docker implementation of the sandbox and of one-shot runs, on docker-py.
 
-Containers: no network, every capability dropped, no-new-privileges, cpu/memory/pids limits,
-read-only root with tmpfs where the image allows it, an init process so a stop is immediate, and
-a label naming the process that owns them so nothing leaks: `stop_all_owned()` runs at exit and on
-SIGTERM/SIGINT (which also mark the process as interrupted: no new sandbox starts, and an exec
-that was running reports `Interrupted` instead of a result), and `reap_stale()` removes what a
-run killed with SIGKILL left behind.
+Every container: no network, every capability dropped, no-new-privileges, cpu/memory/pids
+limits, read-only root with tmpfs where the spec allows it, an init process so a stop is
+immediate, and a label naming the process that owns it so nothing leaks: each one is registered
+with _teardown.py until it is removed, and `reap_stale()` removes what a run killed with SIGKILL
+left behind. Images are never pulled here: a missing image is a SandboxError.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import os
-import signal
 import tarfile
 import threading
 import time
-import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
+from runner.sandbox import _teardown as teardown
 from runner.sandbox._base import (
     ChangeKind,
     ExecResult,
@@ -31,6 +29,7 @@ from runner.sandbox._base import (
     SandboxError,
     SandboxSpec,
 )
+from runner.sandbox._teardown import install_signal_handlers, owner_label, raise_if_interrupted
 
 LABEL = "dev.codingagentbench.owner"
 # docker diff kinds: 0 modified, 1 added, 2 deleted
@@ -54,34 +53,6 @@ def _client() -> Any:
         except Exception as exc:  # DockerException, requests errors: all mean "no engine"
             raise SandboxError(f"Docker engine not reachable: {exc}") from None
     return _client_cache
-
-
-def owner_label() -> str:
-    """Identity of this process's containers: host pid plus a per-process nonce."""
-    return f"{os.getpid()}-{_NONCE}"
-
-
-_NONCE = uuid.uuid4().hex[:8]
-_live: dict[str, DockerSandbox] = {}
-# Reentrant: the signal handler runs on the main thread, possibly while it holds the lock.
-_live_lock = threading.RLock()
-_interrupted = threading.Event()
-
-
-def interrupted() -> bool:
-    """True once this process got SIGTERM/SIGINT (see install_signal_handlers)."""
-    return _interrupted.is_set()
-
-
-def raise_if_interrupted() -> None:
-    if _interrupted.is_set():
-        raise Interrupted("interrupted by a signal")
-
-
-def sleep_unless_interrupted(seconds: float) -> None:
-    """Sleep (a retry's backoff), cut short and raising Interrupted when a signal comes."""
-    if _interrupted.wait(seconds):
-        raise Interrupted("interrupted by a signal")
 
 
 class DockerSandbox:
@@ -142,13 +113,6 @@ class DockerSandbox:
         code = self._api.exec_inspect(exec_id).get("ExitCode")
         return ExecResult(code, stdout or b"", stderr or b"", duration, False)
 
-    def copy_in(self, src: Path, dest_dir: str) -> None:
-        buf = io.BytesIO()
-        with tarfile.open(fileobj=buf, mode="w") as tar:
-            tar.add(src, arcname=src.name)
-        if not self._container.put_archive(dest_dir, buf.getvalue()):
-            raise SandboxError(f"copy of {src} into {dest_dir} failed")
-
     def copy_out(self, src: str, dest_dir: Path) -> None:
         try:
             stream, _ = self._container.get_archive(src)
@@ -189,8 +153,7 @@ class DockerSandbox:
             if "No such container" not in str(exc) and "404" not in str(exc):
                 raise SandboxError(f"could not remove {self.id[:12]}: {exc}") from None
         finally:
-            with _live_lock:
-                _live.pop(self.id, None)
+            teardown.unregister(self.id)
 
     def __enter__(self) -> DockerSandbox:
         return self
@@ -208,12 +171,9 @@ def _is_own_process(args: str) -> bool:
     )
 
 
-def create_sandbox(spec: SandboxSpec) -> DockerSandbox:
-    """Start a contained sandbox from `spec` (kept alive by an idle process; use exec)."""
-    raise_if_interrupted()
-    install_signal_handlers()
-    client = _client()
-    host_config = {
+def _container_args(spec: SandboxSpec) -> dict[str, Any]:
+    """docker-py create() arguments for `spec`: the one place the hardening is spelled out."""
+    return {
         "network_mode": "none",
         "cap_drop": ["ALL"],
         "security_opt": ["no-new-privileges"],
@@ -224,54 +184,145 @@ def create_sandbox(spec: SandboxSpec) -> DockerSandbox:
         "mem_limit": f"{spec.limits.memory_mb}m",
         "memswap_limit": f"{spec.limits.memory_mb}m",
         "nano_cpus": int(spec.limits.cpus * 1e9),
+        "environment": dict(spec.env),
+        "user": spec.user or "",
+        "working_dir": spec.workdir or "",
+        "volumes": {
+            str(m.source.resolve()): {"bind": m.target, "mode": "ro" if m.read_only else "rw"}
+            for m in spec.mounts
+        },
+        # The owner label comes last: a spec cannot disown its container.
+        "labels": {**spec.labels, LABEL: owner_label()},
     }
-    volumes = {
-        str(m.source.resolve()): {"bind": m.target, "mode": "ro" if m.read_only else "rw"}
-        for m in spec.mounts
-    }
-    labels = {**spec.labels, LABEL: owner_label()}
+
+
+def _create(client: Any, spec: SandboxSpec, command: Sequence[str]) -> Any:
+    raise_if_interrupted()
+    install_signal_handlers()
     try:
-        container = client.containers.run(
-            spec.image,
-            _KEEPER,
-            detach=True,
-            environment=dict(spec.env),
-            user=spec.user or "",
-            working_dir=spec.workdir or "",
-            volumes=volumes,
-            labels=labels,
-            **host_config,
-        )
+        return client.containers.create(spec.image, list(command), **_container_args(spec))
+    except Exception as exc:  # ImageNotFound, APIError, engine gone: the command never ran
+        raise SandboxError(f"could not create a container from {spec.image}: {exc}") from None
+
+
+def create_sandbox(spec: SandboxSpec) -> DockerSandbox:
+    """Start a contained sandbox from `spec` (kept alive by an idle process; use exec)."""
+    client = _client()
+    sandbox = DockerSandbox(_create(client, spec, _KEEPER), client.api, spec)
+    teardown.register(sandbox.id, sandbox.stop)
+    try:
+        sandbox._container.start()
     except Exception as exc:
+        with contextlib.suppress(SandboxError):
+            sandbox.stop()
         raise SandboxError(f"could not start a sandbox from {spec.image}: {exc}") from None
-    sandbox = DockerSandbox(container, client.api, spec)
-    with _live_lock:
-        _live[sandbox.id] = sandbox
-    if _interrupted.is_set():  # the signal came while the container was starting
+    if teardown.interrupted():  # the signal came while the container was starting
         sandbox.stop()
         raise Interrupted("interrupted by a signal")
     return sandbox
 
 
-def stop_all_owned() -> int:
-    """Remove every container this process started and has not removed: its sandboxes, and
-    anything else carrying its owner label (the checks containers). Returns the count."""
-    with _live_lock:
-        live = list(_live.values())
-    for sandbox in live:
-        with contextlib.suppress(SandboxError):
-            sandbox.stop()
-    removed = len(live)
+def run_once(spec: SandboxSpec, argv: Sequence[str], timeout_s: float) -> ExecResult:
+    """Run `argv` in a fresh container from `spec`, collect its logs and remove it (also when
+    it timed out, was killed or this process is interrupted). See OneShotRunner.run_once."""
+    client = _client()
+    cid = str(_create(client, spec, argv).id)
+    teardown.register(cid, functools.partial(_remove, client, cid))
+    try:
+        return _start_and_wait(client, cid, spec.image, timeout_s)
+    except SandboxError:
+        raise_if_interrupted()  # our own signal handler removed it: not an engine failure
+        raise
+    finally:
+        with contextlib.suppress(Exception):
+            _remove(client, cid)
+        teardown.unregister(cid)
+
+
+def _start_and_wait(client: Any, cid: str, image: str, timeout_s: float) -> ExecResult:
+    started = time.monotonic()
+    try:
+        client.api.start(cid)
+    except Exception as exc:  # e.g. the command does not exist in the image
+        raise SandboxError(f"could not start a container from {image}: {exc}") from None
+    code, timed_out = _wait(client, cid, timeout_s)
+    duration = time.monotonic() - started
+    try:
+        stdout = client.api.logs(cid, stdout=True, stderr=False)
+        stderr = client.api.logs(cid, stdout=False, stderr=True)
+    except Exception as exc:
+        raise SandboxError(f"could not read the logs of {cid[:12]}: {exc}") from None
+    raise_if_interrupted()
+    return ExecResult(code, stdout or b"", stderr or b"", duration, timed_out)
+
+
+def _wait(client: Any, cid: str, timeout_s: float) -> tuple[int | None, bool]:
+    """(exit code, False) once it exits; (None, True) after killing it at `timeout_s`."""
+    try:
+        status = client.api.wait(cid, timeout=timeout_s)
+        return status.get("StatusCode"), False
+    except Exception:  # the read timed out, or the engine went away: its state tells which
+        raise_if_interrupted()
+    try:
+        state = client.api.inspect_container(cid).get("State") or {}
+    except Exception as exc:
+        raise SandboxError(f"lost container {cid[:12]}: {exc}") from None
+    if not state.get("Running"):  # it exited just as the wait gave up
+        return state.get("ExitCode"), False
+    with contextlib.suppress(Exception):  # already dead is fine: the goal is reached
+        client.api.kill(cid)
+    return None, True
+
+
+def _remove(client: Any, cid: str) -> None:
+    try:
+        client.api.remove_container(cid, force=True)
+    except Exception as exc:
+        if "No such container" not in str(exc) and "404" not in str(exc):
+            raise SandboxError(f"could not remove {cid[:12]}: {exc}") from None
+
+
+@functools.lru_cache(maxsize=64)
+def image_user(image: str) -> str:
+    """The image's configured USER ("" when it sets none); SandboxError when it is missing."""
+    client = _client()
+    try:
+        config = client.api.inspect_image(image).get("Config") or {}
+    except Exception as exc:
+        raise SandboxError(f"image {image} is not available: {exc}") from None
+    return str(config.get("User") or "")
+
+
+class DockerOneShot:
+    """The OneShotRunner on this machine's Docker engine."""
+
+    def run_once(self, spec: SandboxSpec, argv: Sequence[str], timeout_s: float) -> ExecResult:
+        return run_once(spec, argv, timeout_s)
+
+    def image_user(self, image: str) -> str:
+        return image_user(image)
+
+
+DOCKER_ONE_SHOT = DockerOneShot()
+
+
+def _remove_labelled() -> int:
+    """Teardown's last pass: containers with this process's owner label that were never
+    registered (a create that raced a signal). No engine: nothing of ours runs there either."""
     try:
         client = _client()
-        others = client.containers.list(all=True, filters={"label": f"{LABEL}={owner_label()}"})
-    except Exception:  # no engine: nothing of ours can be running there either
-        return removed
-    for container in others:
+        rows = client.api.containers(all=True, filters={"label": f"{LABEL}={owner_label()}"})
+    except Exception:
+        return 0
+    removed = 0
+    for row in rows:
         with contextlib.suppress(Exception):
-            container.remove(force=True)
+            client.api.remove_container(row["Id"], force=True)
             removed += 1
     return removed
+
+
+teardown.add_sweep(_remove_labelled)
 
 
 def reap_stale() -> int:
@@ -307,47 +358,3 @@ def _pid_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
-
-
-_handlers_installed = False
-_atexit_registered = False
-
-
-def install_signal_handlers() -> None:
-    """On SIGTERM/SIGINT: mark the process interrupted, remove our containers, then unwind the
-    main thread (KeyboardInterrupt for SIGINT, SystemExit(128 + n) for SIGTERM) so that `with`
-    blocks stop what they started (the proxy runs in its own session and would outlive us).
-    A second signal while unwinding acts as the default one: the process dies at once.
-
-    Signal handlers can only be set from the main thread: call this there before starting
-    worker threads (shard_context does); from another thread it only registers the atexit hook.
-    """
-    global _handlers_installed, _atexit_registered
-    with _live_lock:
-        if not _atexit_registered:
-            import atexit
-
-            atexit.register(stop_all_owned)
-            _atexit_registered = True
-        if _handlers_installed or threading.current_thread() is not threading.main_thread():
-            return
-        _handlers_installed = True
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        previous = signal.getsignal(signum)
-        if previous == signal.SIG_IGN:
-            continue  # whoever started us chose to ignore it (e.g. a background job's SIGINT)
-
-        def handler(num: int, frame: FrameType | None, previous: Any = previous) -> None:
-            if _interrupted.is_set():
-                signal.signal(num, signal.SIG_DFL)
-                os.kill(os.getpid(), num)
-                return
-            _interrupted.set()
-            stop_all_owned()
-            if callable(previous) and previous is not signal.default_int_handler:
-                previous(num, frame)
-            if num == signal.SIGINT:
-                raise KeyboardInterrupt
-            raise SystemExit(128 + num)
-
-        signal.signal(signum, handler)
