@@ -51,6 +51,13 @@ from runner.receipts._trust import (
     load_trust_store,
     parse_allowed_signers,
 )
+from runner.receipts._trust_sources import (
+    FOLDER_TRUST,
+    ResolvedTrust,
+    TrustKind,
+    TrustSource,
+    resolve_trust,
+)
 from runner.receipts._verify import (
     SchemaCheck,
     Verdict,
@@ -63,6 +70,7 @@ from runner.receipts._verify import (
 
 __all__ = [
     "ENVELOPE_SUFFIX",
+    "FOLDER_TRUST",
     "INTOTO_PAYLOAD_TYPE",
     "RECEIPT_NAMESPACE",
     "AllowedSigner",
@@ -81,6 +89,7 @@ __all__ = [
     "Outcome",
     "Receipt",
     "ReceiptError",
+    "ResolvedTrust",
     "SchemaCheck",
     "Signature",
     "Signer",
@@ -89,6 +98,8 @@ __all__ = [
     "StrictJsonError",
     "Tier",
     "Timings",
+    "TrustKind",
+    "TrustSource",
     "TrustStore",
     "TrustStoreError",
     "Usage",
@@ -110,6 +121,7 @@ __all__ = [
     "pae",
     "parse_allowed_signers",
     "public_key_line",
+    "resolve_trust",
     "schema_check",
     "sha256_file",
     "sign_envelope",
