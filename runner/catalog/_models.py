@@ -408,7 +408,8 @@ class Checks(Strict):
 
 
 class DigestRules(Strict):
-    """Which files of the task tree feed the task digest (sha256 in canonical path order)."""
+    """Which of the files the digest covers (instruction.md, repo/, tests/) feed it; the globs
+    can narrow that set, never widen it (solution.patch is never part of the digest)."""
 
     include: list[str] = Field(default_factory=lambda: ["**"])
     exclude: list[str] = Field(default_factory=lambda: ["**/__pycache__/**", "**/*.pyc"])
