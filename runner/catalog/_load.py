@@ -169,9 +169,9 @@ def task_digest(task_dir: Path, spec: TaskSpec | None = None) -> str:
             files.append(rel)
     entries = [(rel, (task_dir / rel).read_bytes()) for rel in sorted(files)]
     run_fields = spec.model_dump(mode="json", include=set(DIGEST_SPEC_FIELDS))
-    entries.append((_SPEC_ENTRY, json.dumps(run_fields, sort_keys=True, separators=(",", ":"))))
+    compact = json.dumps(run_fields, sort_keys=True, separators=(",", ":"))
+    entries.append((_SPEC_ENTRY, compact.encode()))
     h = hashlib.sha256()
     for rel, data in entries:
-        body = data if isinstance(data, bytes) else data.encode()
-        h.update(rel.encode() + b"\0" + hashlib.sha256(body).digest() + b"\n")
+        h.update(rel.encode() + b"\0" + hashlib.sha256(data).digest() + b"\n")
     return "sha256:" + h.hexdigest()
