@@ -415,6 +415,19 @@ class DigestRules(Strict):
     exclude: list[str] = Field(default_factory=lambda: ["**/__pycache__/**", "**/*.pyc"])
 
 
+class VisibleTests(Strict):
+    """The task's own tests in repo/ (what a contributor of the project runs): `cab tasks validate`
+    runs them on the baseline and with the gold patch, and both must pass. Not a check: an
+    agent's patch is never judged by them, so they are outside the task digest."""
+
+    command: list[str] | None = Field(
+        default=None,
+        description="Run in /repo, exit 0 = pass; no network, hidden tests not mounted. Default by "
+        "language: python `python3 -m pytest -q -p no:cacheprovider`, javascript/typescript "
+        "`node --test`, shell `bash tests/run.sh`; language other must give one",
+    )
+
+
 class TaskSpec(Strict):
     id: Slug
     title: str = Field(min_length=1)
@@ -426,3 +439,4 @@ class TaskSpec(Strict):
     time_limit_s: int = Field(gt=0, le=7200)
     checks: Checks
     digest: DigestRules = Field(default_factory=DigestRules)
+    visible_tests: VisibleTests = Field(default_factory=VisibleTests)
