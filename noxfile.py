@@ -11,6 +11,7 @@ import nox
 nox.options.default_venv_backend = "none"
 nox.options.sessions = ["lint", "typecheck", "schemas", "tests"]
 PY = sys.executable
+LINT_IMPORTS = "from importlinter.cli import lint_imports_command; lint_imports_command()"
 
 
 @nox.session
@@ -23,6 +24,9 @@ def tests(session: nox.Session) -> None:
 def lint(session: nox.Session) -> None:
     session.run(PY, "-m", "ruff", "check", ".")
     session.run(PY, "-m", "ruff", "format", "--check", ".")
+    # The layer contracts in pyproject.toml ([tool.importlinter]): no cycles, no reaching into
+    # another package's private modules, data flowing one way.
+    session.run(PY, "-c", LINT_IMPORTS, "--no-cache")
 
 
 @nox.session

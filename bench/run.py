@@ -386,7 +386,7 @@ def _image_sizes() -> dict[str, int]:
     from runner.images import read_lock, runtime_dirs, runtime_tag
     from runner.images._build import inspect_image
 
-    tags = {name: e["tag"] for name, e in read_lock(ROOT / "images")["images"].items()}
+    tags = {name: e.tag for name, e in read_lock(ROOT / "images").images.items()}
     tags.update({n: runtime_tag(ROOT, n) for n in runtime_dirs(ROOT)})
     sizes = {}
     for name, tag in sorted(tags.items()):

@@ -14,9 +14,7 @@ from pydantic import BaseModel
 
 from runner.board import Board
 from runner.catalog import AgentSpec, ModelCatalog, TaskSpec
-from runner.receipts import Receipt
-
-DRAFT = "https://json-schema.org/draft/2020-12/schema"
+from runner.receipts import Receipt, render_schema
 
 # file name -> model. Adding a contract means adding a line here.
 SCHEMAS: dict[str, type[BaseModel]] = {
@@ -26,11 +24,6 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "receipt.schema.json": Receipt,
     "board.schema.json": Board,
 }
-
-
-def render_schema(model: type[BaseModel]) -> str:
-    schema: dict[str, Any] = {"$schema": DRAFT, **model.model_json_schema(mode="validation")}
-    return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 @dataclass(frozen=True)

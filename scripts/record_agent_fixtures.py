@@ -26,7 +26,7 @@ from runner.images import read_lock  # noqa: E402
 
 def record(name: str, timeout_s: float) -> Path:
     spec = load_agents(ROOT)[name]
-    image = read_lock(ROOT / "images")["images"][name]["image_id"]
+    image = read_lock(ROOT / "images").images[name].image_id
     with tempfile.TemporaryDirectory(prefix=f"cab-rec-{name}-") as tmp:
         res = probe_unreachable(spec, image, Path(tmp), timeout_s=timeout_s)
     out = ROOT / "tests" / "fixtures" / "agents" / name / "refused"

@@ -64,6 +64,7 @@ class ReceiptFactory:
         task: str = "fix-off-by-one",
         attempt: int = 1,
         outcome: str = "passed",
+        task_digest: str | None = None,
     ) -> dict[str, Any]:
         passed = outcome == "passed"
         checks = [
@@ -87,7 +88,7 @@ class ReceiptFactory:
                 "image_digest": _sha(agent.encode()),
             },
             "model": {"id": model, "route": f"openai/{model}", "endpoint": "calibration:echo"},
-            "task": {"id": task, "digest": _sha(task.encode())},
+            "task": {"id": task, "digest": task_digest or _sha(task.encode())},
             "runner": {
                 "id": runner_id,
                 "harness_version": "0.1.0",

@@ -30,10 +30,10 @@ ENDS_ONLY_AT_TIME_LIMIT = {"codex", "gemini-cli", "kilo", "opencode", "qwen-code
 
 
 def locked_image(name: str) -> str:
-    entry = read_lock(ROOT / "images")["images"].get(name)
-    if entry is None or inspect_image(entry["image_id"]) is None:
+    entry = read_lock(ROOT / "images").images.get(name)
+    if entry is None or inspect_image(entry.image_id) is None:
         pytest.fail(f"{name}: image not built here: run `cab images build {name}`")
-    return str(entry["image_id"])
+    return entry.image_id
 
 
 @pytest.mark.parametrize("name", sorted(AGENTS))

@@ -146,7 +146,7 @@ def test_runner_missing_id_is_a_failure() -> None:
     verdict = runner_verdict(
         check(["test_sample::test_passes"], ["test_sample::test_renamed_away"]),
         fixture("pytest-suite.xml"),
-        0,
+        1,  # the suite has failures: pytest exits 1
     )
     assert not verdict.passed
     assert verdict.summary == (

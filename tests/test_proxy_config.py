@@ -13,10 +13,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from runner.catalog import load_models
+from runner.catalog import CALIBRATION_MODELS, load_models
 from runner.cli import main
 from runner.proxy import (
-    CALIBRATION_MODELS,
     ConfigError,
     KeyRejected,
     build_config,

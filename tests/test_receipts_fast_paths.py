@@ -141,6 +141,17 @@ def test_artifacts_that_are_not_regular_files_are_rejected(
     log.rmdir()
     log.write_bytes(real.read_bytes())
     assert verdict()[0] == "ok"
+    # A symlink anywhere on the path, not only the last component: the folder of the logs.
+    checks = tmp_path / "checks"
+    checks.rename(tmp_path / "real-checks")
+    checks.symlink_to(tmp_path / "real-checks")
+    assert verdict() == (
+        "artifact",
+        "artifact checks/runner.log: checks is not a real folder (a symlink, or missing)",
+    )
+    checks.unlink()
+    (tmp_path / "real-checks").rename(checks)
+    assert verdict()[0] == "ok"
     if os.geteuid() != 0:  # root reads anything
         log.chmod(0)
         assert verdict() == (

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from runner.catalog import task_digest
 from runner.cell import RunnerKey, load_or_create_key, write_trust
 from runner.cli import main
 from runner.receipts import (
@@ -42,13 +43,22 @@ def project(tmp_path: Path, *signer_lines: str) -> Path:
     return root
 
 
-def local_run(out: Path, key: RunnerKey, tasks: tuple[str, ...] = ("t1", "t2")) -> list[Path]:
+TASKS = ("py-confkit-inline-comments", "sh-cfgcheck-set-e")  # real tasks: the board checks them
+
+
+def local_run(out: Path, key: RunnerKey, tasks: tuple[str, ...] = TASKS) -> list[Path]:
     """What `cab cell run --out OUT` leaves, minus Docker: signed cells and OUT/trust."""
     write_trust(out, key)
     envelopes = []
     for task in tasks:
         factory = ReceiptFactory(out / f"aider__{task}")
-        predicate = factory.write(runner_id=key.runner_id, agent="aider", model=MODEL, task=task)
+        predicate = factory.write(
+            runner_id=key.runner_id,
+            agent="aider",
+            model=MODEL,
+            task=task,
+            task_digest=task_digest(ROOT / "tasks" / task),
+        )
         envelopes.append(sign_receipt(predicate, key.signer))
     return envelopes
 
@@ -113,7 +123,7 @@ def test_a_folder_cannot_sign_as_a_runner_the_project_knows(
     known = Ed25519PrivateKey.generate()
     root = project(tmp_path, trust_line(known, "newcomer"))
     out = tmp_path / "out"
-    local_run(out, newcomer, tasks=("t1",))
+    local_run(out, newcomer, tasks=TASKS[:1])
     result = cab(root, "receipts", "verify", out)
     assert result.exit_code == 1, result.output
     assert "is not trusted" in result.stdout
@@ -166,7 +176,7 @@ def test_what_a_folders_trust_contributes(
 def test_only_the_given_folders_own_trust_is_read(tmp_path: Path, newcomer: RunnerKey) -> None:
     # A trust/ deeper inside the folder (say, inside a pull request's cell folder) is not read.
     out = tmp_path / "out"
-    (envelope,) = local_run(out / "nested", newcomer, tasks=("t1",))
+    (envelope,) = local_run(out / "nested", newcomer, tasks=TASKS[:1])
     keys = tmp_path / "keys"
     keys.mkdir()
     resolved = resolve_trust([out], keys, None)

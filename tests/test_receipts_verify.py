@@ -386,3 +386,14 @@ def test_workers_give_the_same_verdicts(tmp_path: Path, alice: Ed25519PrivateKey
         main, ["receipts", "verify", str(tmp_path), "--workers", "2", "--trust-dir", str(tmp_path)]
     )
     assert cli.exit_code == 1 and len(cli.output.splitlines()) == 13
+
+
+def test_every_failed_rescore_has_its_own_rejection_code() -> None:
+    from runner.receipts import RejectionCode, RescoreCode
+
+    failing = [c for c in RescoreCode if c not in (RescoreCode.ok, RescoreCode.no_checks)]
+    assert {c.rejection() for c in failing} == {
+        c for c in RejectionCode if c.value.startswith("rescore-")
+    }
+    # Machines read the code as its plain string (--json, the board's skip list).
+    assert json.dumps({"code": RejectionCode.untrusted_key}) == '{"code": "untrusted-key"}'

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict
 
 from runner import schemas
 from runner.cli import main
+from runner.receipts import DRAFT
 
 
 def test_committed_schemas_match_models(root: Path) -> None:
@@ -19,7 +20,7 @@ def test_committed_schemas_match_models(root: Path) -> None:
 def test_every_schema_is_valid_draft_2020_12(root: Path) -> None:
     for name in schemas.SCHEMAS:
         schema = schemas.load_schema(root / "schemas", name)
-        assert schema["$schema"] == schemas.DRAFT
+        assert schema["$schema"] == DRAFT
         jsonschema.Draft202012Validator.check_schema(schema)
 
 

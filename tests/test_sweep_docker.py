@@ -223,8 +223,8 @@ class GraphRun:
 
 @pytest.fixture(scope="module")
 def graph(tmp_path_factory: pytest.TempPathFactory, docker_engine: None) -> GraphRun:
-    lock = read_lock(ROOT / "images")["images"]
-    for tag in (lock["codex"]["tag"], runtime_tag(ROOT, "runtime-python")):
+    lock = read_lock(ROOT / "images").images
+    for tag in (lock["codex"].tag, runtime_tag(ROOT, "runtime-python")):
         if inspect_image(tag) is None:
             pytest.fail(f"{tag} is not built: run `cab images build codex` / `build-runtime --all`")
     base = tmp_path_factory.mktemp("actions")

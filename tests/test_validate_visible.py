@@ -25,15 +25,22 @@ EXTRA = "test_median::test_empty"  # a hidden test in neither list
 
 
 def junit(**cases: str) -> bytes:
-    """A pytest-style JUnit report: test name -> passed | failed."""
-    rows = "".join(
-        f'<testcase classname="test_median" name="{name}">'
-        + ("<failure message='x'/>" if status == "failed" else "")
-        + "</testcase>"
-        for name, status in cases.items()
-    )
+    """A pytest-style JUnit report: test name (in test_median, or `module::name`) -> passed |
+    failed."""
+
+    def case(name: str, status: str) -> str:
+        classname, _, test = name.rpartition("::") if "::" in name else ("test_median", "", name)
+        failure = "<failure message='x'/>" if status == "failed" else ""
+        return f'<testcase classname="{classname}" name="{test}">{failure}</testcase>'
+
+    rows = "".join(case(name, status) for name, status in cases.items())
     suite = f'<testsuite name="pytest">{rows}</testsuite>'
     return f'<?xml version="1.0"?><testsuites>{suite}</testsuites>'.encode()
+
+
+def exit_code(report: bytes) -> int:
+    """What pytest exits with for this report (the runner check insists they agree)."""
+    return 1 if b"<failure" in report else 0
 
 
 @pytest.fixture
@@ -52,7 +59,7 @@ def fake_checks(baseline: bytes, gold: bytes):  # type: ignore[no-untyped-def]
         report = gold if patch else baseline
         ok = Verdict("lint", True, "no new findings")
         diff = Verdict("diff", bool(patch), "policy ok" if patch else "the patch is empty")
-        runner = runner_verdict(spec.checks.runner, report, 0 if patch else 1)
+        runner = runner_verdict(spec.checks.runner, report, exit_code(report))
         return CheckOutcome(runner, ok, diff, logs={"report": report})
 
     return run
@@ -233,7 +240,7 @@ def test_a_task_of_language_other_must_name_its_visible_tests(task: tuple[Path, 
     )
 
 
-def test_unlisted_tests_are_read_from_every_report(task: tuple[Path, TaskSpec]) -> None:
+def test_unlisted_tests_are_read_from_every_run(task: tuple[Path, TaskSpec]) -> None:
     _, spec = task
     reports = [
         GOOD_BASE,
@@ -241,7 +248,27 @@ def test_unlisted_tests_are_read_from_every_report(task: tuple[Path, TaskSpec]) 
         b"not xml",
         junit(test_even="passed", test_odd="passed", test_z="passed", test_a="failed"),
     ]
-    assert unlisted_hidden_tests(spec, reports) == ["test_median::test_a", "test_median::test_z"]
+    runs = [
+        runner_verdict(spec.checks.runner, r, exit_code(r or b"")).facts.get("tests", [])
+        for r in reports
+    ]
+    assert unlisted_hidden_tests(spec, runs) == ["test_median::test_a", "test_median::test_z"]
+
+
+def test_canaries_are_not_unlisted_tests(task: tuple[Path, TaskSpec]) -> None:
+    # The runner check's canaries (tests the harness adds to each run) never count as hidden
+    # tests the author forgot to list.
+    from runner.checks._integrity import make_canaries
+
+    _, spec = task
+    canaries = make_canaries(spec.checks.runner.command, token="tok")
+    if canaries is None:
+        pytest.skip("no canaries for this runner")
+    names = {canaries.must_fail: "failed", canaries.must_pass: "passed"}
+    report = junit(test_even="passed", test_odd="passed", **names)
+    verdict = runner_verdict(spec.checks.runner, report, exit_code(report), canaries=canaries)
+    assert verdict.facts.get("tests") is not None, verdict.summary
+    assert unlisted_hidden_tests(spec, [verdict.facts["tests"]]) == []
 
 
 def test_the_visible_tests_are_not_in_the_task_digest(tmp_path: Path) -> None:

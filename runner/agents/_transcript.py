@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from runner.agents._render import AGENT_HOME
-from runner.catalog import AgentSpec, FailureClass
-from runner.catalog._models import RecordSource, StepRule, UsageRule
+from runner.catalog import AgentSpec, FailureClass, RecordSource, StepRule, UsageRule
 
 USAGE_FIELDS = ("input_tokens", "output_tokens", "cached_tokens", "cost_usd")
 # Aider prints "1.2k" tokens; a plain regex group cannot say that.

@@ -18,6 +18,7 @@ from runner.board._models import (
     AgentSummary,
     Axes,
     Board,
+    BoardColumn,
     CellAggregate,
     CostBasis,
     Evidence,
@@ -28,8 +29,8 @@ from runner.board._models import (
     UnscoredCell,
 )
 from runner.board._stats import mcnemar_exact_p, wilson_interval
-from runner.catalog import Column, HostModel, ModelCatalog
-from runner.receipts._models import Outcome, Receipt, Tier
+from runner.catalog import HostModel, ModelCatalog, is_calibration
+from runner.receipts import Outcome, Receipt, Tier
 
 # Board floats are rounded here so that the same receipts give the same bytes on every machine.
 DIGITS = 6
@@ -189,7 +190,7 @@ def _cell(
         agent=agent,
         model=model,
         tier=tier,
-        column=host.column if host is not None else Column.open,
+        column=board_column(model, host),
         n=n,
         passes=passes,
         pass_rate=_r(quality),
@@ -274,7 +275,7 @@ def _model_summaries(
             ModelSummary(
                 model=model,
                 tier=tier,
-                column=host.column if host is not None else Column.open,
+                column=board_column(model, host),
                 in_catalog=host is not None,
                 agents=sorted(c.agent for c in mcells),
                 cells=len(mcells),
@@ -291,17 +292,31 @@ def _model_summaries(
     return out
 
 
+def board_column(model: str, host: HostModel | None) -> BoardColumn:
+    if host is not None:
+        return BoardColumn(host.column.value)
+    # Calibration models are never in the catalog; an uncatalogued host model is still open.
+    return BoardColumn.calibration if is_calibration(model) else BoardColumn.open
+
+
 def _agent_summaries(
-    groups: Groups, cells: Sequence[CellAggregate], reference: set[str]
+    groups: Groups, cells: Sequence[CellAggregate], hosts: dict[str, HostModel]
 ) -> list[AgentSummary]:
-    """Open-model cells only: the reference column is never ranked with the open models."""
+    """Open-model cells only: the reference column and the calibration models are never ranked
+    with the open models (a board of oracle and null would rank every agent at 50%)."""
     out = []
     for tier, agent in sorted({(t, a) for t, _, a in groups}):
-        keys = sorted(k for k in groups if k[0] is tier and k[2] == agent and k[1] not in reference)
+        keys = sorted(
+            k
+            for k in groups
+            if k[0] is tier
+            and k[2] == agent
+            and board_column(k[1], hosts.get(k[1])) is BoardColumn.open
+        )
         if not keys:
-            continue  # the agent only has reference cells: nothing to rank it by
+            continue  # only reference or calibration cells: nothing to rank the agent by
         acells = [
-            c for c in cells if c.tier is tier and c.agent == agent and c.column is Column.open
+            c for c in cells if c.tier is tier and c.agent == agent and c.column is BoardColumn.open
         ]
         n, passes, rate, interval = _pooled(acells)
         out.append(
@@ -365,7 +380,6 @@ def build_board(
         else:
             unscored.append(made)
 
-    reference = {h.id for h in catalog.models if h.column is Column.reference}
     digests = [v.digest for v in receipts]
     return Board(
         methodology_version=version,
@@ -376,6 +390,6 @@ def build_board(
         cells=cells,
         unscored=unscored,
         models=_model_summaries(groups, cells, hosts),
-        agents=_agent_summaries(groups, cells, reference),
+        agents=_agent_summaries(groups, cells, hosts),
         head_to_head=_all_head_to_head(receipts),
     )

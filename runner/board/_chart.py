@@ -9,6 +9,7 @@ import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -69,30 +70,64 @@ def pareto_svg(points: Sequence[ChartPoint], id_prefix: str) -> str:
 
     matplotlib.use("Agg")  # never a GUI backend, even when a display is set
     from matplotlib.figure import Figure
-    from matplotlib.lines import Line2D
-    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
     matplotlib.rcParams["svg.fonttype"] = "path"
     matplotlib.rcParams["svg.hashsalt"] = "codingagentbench-board"
     fig = Figure(figsize=(10.5, 4.9), dpi=100)
     ax = fig.add_axes((0.07, 0.12, 0.64, 0.84))
-    agents = sorted({p.agent for p in points})
-    colour = {a: _PALETTE[i % len(_PALETTE)] for i, a in enumerate(agents)}
-    open_models = sorted({p.model for p in points if not p.reference})
-    marker = {mo: _MARKERS[i % len(_MARKERS)] for i, mo in enumerate(open_models)}
-
+    style = _Style.of(points)
     front = pareto_front(points)
+    _plot_points(ax, points, front, style)
+    _style_axes(ax, points)
+    fig.legend(
+        handles=_legend_handles(points, style, bool(front)),
+        loc="upper left",
+        bbox_to_anchor=(0.73, 0.97),
+        fontsize=7.5,
+        frameon=False,
+        labelcolor="#334155",
+        handletextpad=0.4,
+    )
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None})
+    return _inline(buf.getvalue(), id_prefix)
+
+
+@dataclass(frozen=True)
+class _Style:
+    """Colour per agent, marker per open model: one legend entry each."""
+
+    agents: list[str]
+    colour: dict[str, str]
+    open_models: list[str]
+    marker: dict[str, str]
+
+    @classmethod
+    def of(cls, points: Sequence[ChartPoint]) -> _Style:
+        agents = sorted({p.agent for p in points})
+        open_models = sorted({p.model for p in points if not p.reference})
+        return cls(
+            agents=agents,
+            colour={a: _PALETTE[i % len(_PALETTE)] for i, a in enumerate(agents)},
+            open_models=open_models,
+            marker={mo: _MARKERS[i % len(_MARKERS)] for i, mo in enumerate(open_models)},
+        )
+
+
+def _plot_points(
+    ax: Any, points: Sequence[ChartPoint], front: Sequence[ChartPoint], style: _Style
+) -> None:
     if front:
         xs = [p.cost_usd for p in front]
         ys = [p.pass_rate * 100 for p in front]
         ax.step(xs, ys, where="post", color="#0d5c63", lw=1.3, ls="--", alpha=0.7, zorder=1)
     for p in sorted(points, key=lambda p: (p.reference, p.model, p.agent)):
-        c = colour[p.agent]
+        c = style.colour[p.agent]
         ax.errorbar(
             [p.cost_usd],
             [p.pass_rate * 100],
             yerr=[[(p.pass_rate - p.low) * 100], [(p.high - p.pass_rate) * 100]],
-            fmt="D" if p.reference else marker[p.model],
+            fmt="D" if p.reference else style.marker[p.model],
             ms=6.5,
             mfc="white" if p.reference else c,
             mec=c,
@@ -113,6 +148,11 @@ def pareto_svg(points: Sequence[ChartPoint], id_prefix: str) -> str:
             color="#0f172a",
             zorder=4,
         )
+
+
+def _style_axes(ax: Any, points: Sequence[ChartPoint]) -> None:
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
     if points:
         lo = min(p.cost_usd for p in points)
         hi = max(p.cost_usd for p in points)
@@ -135,35 +175,27 @@ def pareto_svg(points: Sequence[ChartPoint], id_prefix: str) -> str:
     ax.xaxis.label.set_color("#475569")
     ax.yaxis.label.set_color("#475569")
 
+
+def _legend_handles(points: Sequence[ChartPoint], style: _Style, frontier: bool) -> list[Any]:
+    from matplotlib.lines import Line2D
+
+    grey = "#64748b"
     handles = [
-        Line2D([], [], ls="", marker="o", ms=6, mfc=colour[a], mec=colour[a], label=a)
-        for a in agents
+        Line2D([], [], ls="", marker="o", ms=6, mfc=style.colour[a], mec=style.colour[a], label=a)
+        for a in style.agents
     ]
     handles.append(Line2D([], [], ls="", label=" "))
     handles += [
-        Line2D([], [], ls="", marker=marker[mo], ms=6, mfc="#64748b", mec="#64748b", label=mo)
-        for mo in open_models
+        Line2D([], [], ls="", marker=style.marker[mo], ms=6, mfc=grey, mec=grey, label=mo)
+        for mo in style.open_models
     ]
-    ref_models = sorted({p.model for p in points if p.reference})
     handles += [
-        Line2D([], [], ls="", marker="D", ms=6, mfc="white", mec="#64748b", label=f"{mo} (ref)")
-        for mo in ref_models
+        Line2D([], [], ls="", marker="D", ms=6, mfc="white", mec=grey, label=f"{mo} (ref)")
+        for mo in sorted({p.model for p in points if p.reference})
     ]
-    if front:
+    if frontier:
         handles.append(Line2D([], [], color="#0d5c63", ls="--", label="Pareto frontier"))
-    fig.legend(
-        handles=handles,
-        loc="upper left",
-        bbox_to_anchor=(0.73, 0.97),
-        fontsize=7.5,
-        frameon=False,
-        labelcolor="#334155",
-        handletextpad=0.4,
-    )
-
-    buf = io.StringIO()
-    fig.savefig(buf, format="svg", metadata={"Date": None})
-    return _inline(buf.getvalue(), id_prefix)
+    return handles
 
 
 _ID = re.compile(r'\bid="([^"]+)"')

@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from runner.board._build import BoardError, VerifiedReceipt
-from runner.receipts import TrustStore
-from runner.receipts._models import Receipt, Tier
-from runner.receipts._paths import RealPaths, walk_named
+from runner.receipts import RealPaths, Receipt, Tier, TrustStore, walk_named
 
 # Envelope file names a directory argument expands to (DSSE envelopes and Sigstore bundles).
 RECEIPT_SUFFIXES = (".dsse.json", ".sigstore.json")
@@ -102,7 +100,11 @@ def adapt_verdicts(verdicts: Iterable[VerdictLike]) -> list[VerificationResult]:
 
 
 def receipts_verifier(
-    trust_dir: Path | TrustStore, schema_path: Path | None = None, *, workers: int | None = None
+    trust_dir: Path | TrustStore,
+    schema_path: Path | None = None,
+    *,
+    workers: int | None = None,
+    task_digests: Mapping[str, str] | None = None,
 ) -> ReceiptVerifier:
     """The project's verifier (runner.receipts.verify_receipts with the trust store in
     `trust_dir`, or a store already resolved) behind the board's interface. Looked up at run
@@ -110,7 +112,8 @@ def receipts_verifier(
     unverified receipts.
 
     workers: processes to verify in; default as `cab receipts verify` picks them
-    (runner.receipts.auto_workers)."""
+    (runner.receipts.auto_workers). task_digests: task id -> digest of the task tree the
+    receipts must have run (a receipt of another task version is rejected, `task-digest`)."""
     receipts_pkg = importlib.import_module("runner.receipts")
     verify = getattr(receipts_pkg, "verify_receipts", None)
     load_trust = getattr(receipts_pkg, "load_trust_store", None)
@@ -123,6 +126,9 @@ def receipts_verifier(
 
     def run(paths: Sequence[Path], /) -> Sequence[VerificationResult]:
         procs = workers if workers is not None else receipts_pkg.auto_workers(len(paths))
-        return adapt_verdicts(verify(list(paths), trust, schema_path=schema_path, workers=procs))
+        verdicts = verify(
+            list(paths), trust, schema_path=schema_path, workers=procs, task_digests=task_digests
+        )
+        return adapt_verdicts(verdicts)
 
     return run

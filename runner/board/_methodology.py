@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from runner.receipts._models import BlastRadius, Outcome
+from runner.receipts import BlastRadius, Outcome
 
 METHODOLOGY_MAJOR = 1
 

@@ -11,8 +11,18 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from runner.catalog import Column
-from runner.receipts._models import Sha256, Tier
+from runner.receipts import Sha256, Tier
+
+
+class BoardColumn(StrEnum):
+    """Where a cell is drawn. `open` cells are ranked; `reference` (closed weights) and
+    `calibration` (the `cab oracle serve` models, which prove the harness, not a model) are drawn
+    apart and never enter an agent summary, a headline count or the Pareto frontier."""
+
+    open = "open"
+    reference = "reference"
+    calibration = "calibration"
+
 
 Rate = Annotated[float, Field(ge=0, le=1)]
 Score = Annotated[float, Field(ge=0, le=1)]
@@ -68,7 +78,9 @@ class CellAggregate(_Record):
     agent: str
     model: str
     tier: Tier
-    column: Column = Field(description="reference cells are drawn apart and never ranked")
+    column: BoardColumn = Field(
+        description="reference and calibration cells are drawn apart and never ranked"
+    )
     n: int = Field(ge=1, description="Scored attempts (infra errors excluded)")
     passes: int = Field(ge=0)
     pass_rate: Rate
@@ -98,7 +110,8 @@ class UnscoredCell(_Record):
 
 
 class AgentSummary(_Record):
-    """One agent across the open-column cells of one tier (reference cells never enter)."""
+    """One agent across the open-column cells of one tier (reference and calibration cells
+    never enter)."""
 
     agent: str
     tier: Tier
@@ -117,7 +130,7 @@ class ModelSummary(_Record):
 
     model: str
     tier: Tier
-    column: Column
+    column: BoardColumn
     in_catalog: bool = Field(
         description="False: the model is not in the catalog it was scored with"
     )

@@ -16,6 +16,7 @@ from typing import Any
 
 from runner.board._build import BoardError, board_json
 from runner.board._models import Board
+from runner.receipts import SchemaCheck, model_schema
 
 BOARD_SCHEMA = "board.schema.json"
 
@@ -25,17 +26,12 @@ def board_schema(schema_dir: Path | None) -> dict[str, Any]:
     if schema_dir is not None and (schema_dir / BOARD_SCHEMA).is_file():
         data: dict[str, Any] = json.loads((schema_dir / BOARD_SCHEMA).read_text("utf-8"))
         return data
-    from runner.schemas import render_schema  # late: runner.schemas imports this package
-
-    data = json.loads(render_schema(Board))
-    return data
+    return model_schema(Board)
 
 
 def validate_board_bytes(data: bytes, schema: Mapping[str, Any]) -> None:
     """board.json must satisfy the schema: checked as receipts are (SchemaCheck: the compiled
     validator answers "valid", jsonschema decides and words anything else)."""
-    from runner.receipts import SchemaCheck  # late: the board module builds on its own
-
     err = SchemaCheck(dict(schema)).best_error(json.loads(data))
     if err is not None:
         where = "/".join(str(p) for p in err.absolute_path) or "(top level)"

@@ -19,15 +19,15 @@ from runner.board._inputs import VerificationResult
 from runner.board._models import (
     AgentSummary,
     Board,
+    BoardColumn,
     CellAggregate,
     CostBasis,
     HeadToHead,
     ModelSummary,
     UnscoredCell,
 )
-from runner.catalog import Column, HostModel, ModelCatalog
-from runner.plan import CALIBRATION_MODELS
-from runner.receipts._models import Tier
+from runner.catalog import Column, HostModel, ModelCatalog, is_calibration
+from runner.receipts import Tier
 
 TEMPLATES = Path(__file__).parent / "templates"
 TIERS = (Tier.official, Tier.community)
@@ -85,6 +85,8 @@ class TierView:
     note: str
     open_models: list[ModelColumn]
     reference_models: list[ModelColumn]
+    # `cab oracle serve` models: their own labelled section, never pooled or charted.
+    calibration_models: list[ModelColumn]
     agents: list[str]
     cells: dict[tuple[str, str], CellAggregate]
     unscored: dict[tuple[str, str], UnscoredCell]
@@ -169,7 +171,7 @@ class SiteRenderer:
             reference=bool(host and host.column is Column.reference),
             in_catalog=host is not None,
             host=host,
-            calibration=host is None and model_id in CALIBRATION_MODELS,
+            calibration=host is None and is_calibration(model_id),
         )
 
     def _model_order(self, ids: Iterable[str]) -> list[str]:
@@ -202,8 +204,9 @@ class SiteRenderer:
             tier=tier,
             title=TIER_TITLES[tier],
             note=TIER_NOTES[tier],
-            open_models=[c for c in columns if not c.reference],
+            open_models=[c for c in columns if not c.reference and not c.calibration],
             reference_models=[c for c in columns if c.reference],
+            calibration_models=[c for c in columns if c.calibration],
             agents=agents,
             cells=cells,
             unscored=unscored,
@@ -211,6 +214,8 @@ class SiteRenderer:
         )
         for c in sorted(cells.values(), key=lambda c: (c.model, c.agent)):
             col = self._column(c.model)
+            if col.calibration:
+                continue  # a calibration cell proves the harness: it is no point on the frontier
             cost = (
                 c.mean_cost_usd
                 if c.cost_basis is CostBasis.usd and c.mean_cost_usd is not None
@@ -229,8 +234,9 @@ class SiteRenderer:
                     token_basis=c.cost_basis is CostBasis.tokens,
                 )
             )
-        view.chart = pareto_svg(view.points, f"pareto-{tier.value}")
-        view.frontier = [p.label for p in pareto_front(view.points)]
+        if view.points:
+            view.chart = pareto_svg(view.points, f"pareto-{tier.value}")
+            view.frontier = [p.label for p in pareto_front(view.points)]
         return view
 
     def _leaderboard(self, model_id: str, tier: Tier) -> dict[str, object] | None:
@@ -273,7 +279,9 @@ class SiteRenderer:
         """Every file of the site, by relative path."""
         files: dict[str, bytes] = {
             "assets/style.css": (TEMPLATES / "style.css").read_bytes(),
-            "index.html": self._page("index.html.j2", 0, tiers=self.tiers, page="index"),
+            "index.html": self._page(
+                "index.html.j2", 0, tiers=self.tiers, counts=headline(self.board), page="index"
+            ),
         }
         every: list[CellAggregate | UnscoredCell] = [*self.board.cells, *self.board.unscored]
         model_ids = self._model_order(c.model for c in every)
@@ -368,13 +376,13 @@ class SiteRenderer:
             f"receipts digest `{b.receipts_digest}`",
             "",
             "Cells: pass rate [95% Wilson interval] · composite (scored attempts). "
-            "`—` = no receipts (missing, not zero). Reference columns (closed weights) are "
-            "never ranked.",
+            "`—` = no receipts (missing, not zero). Reference columns (closed weights) and "
+            "calibration models (they prove the harness) are never ranked.",
         ]
         for view in self.tiers:
-            cols = view.open_models + view.reference_models
+            cols = view.open_models + view.reference_models + view.calibration_models
             lines += ["", f"### {view.title}", ""]
-            header = ["agent", *(f"{c.short}{' (ref)' if c.reference else ''}" for c in cols)]
+            header = ["agent", *(f"{c.short}{_column_note(c)}" for c in cols)]
             lines.append("| " + " | ".join(header) + " |")
             lines.append("|" + "---|" * len(header))
             for i, agent in enumerate(view.agents):
@@ -420,6 +428,24 @@ class SiteRenderer:
             if len(self.rejected) > SUMMARY_MAX_ROWS:
                 lines.append(f"- … {len(self.rejected) - SUMMARY_MAX_ROWS} more")
         return "\n".join(lines) + "\n"
+
+
+def _column_note(col: ModelColumn) -> str:
+    return " (ref)" if col.reference else " (calibration)" if col.calibration else ""
+
+
+def headline(board: Board) -> dict[str, int]:
+    """The index page's counts. Host models and ranked agents count open and reference columns
+    only: a board of calibration receipts has no host model and ranks no agent."""
+    hosts = {s.model for s in board.models if s.column is not BoardColumn.calibration}
+    calibration = {s.model for s in board.models if s.column is BoardColumn.calibration}
+    return {
+        "receipts": len(board.receipts),
+        "cells": len(board.cells),
+        "ranked_agents": len({s.agent for s in board.agents}),
+        "host_models": len(hosts),
+        "calibration_models": len(calibration),
+    }
 
 
 def render_site(

@@ -1,5 +1,6 @@
 """Catalogs: host models (models.toml), agents (images/*/agent.toml), tasks (tasks/*/task.toml)."""
 
+from runner.catalog._calibration import CALIBRATION_MODELS, is_calibration
 from runner.catalog._load import (
     Catalog,
     CatalogError,
@@ -10,34 +11,52 @@ from runner.catalog._load import (
     load_tasks,
     parse_file,
     task_digest,
+    task_digests,
 )
 from runner.catalog._models import (
     AgentSpec,
     ApiRoute,
     Column,
+    DiffPolicy,
     FailureClass,
     HostModel,
+    Language,
     ModelCatalog,
     ModelStatus,
+    RecordSource,
+    RunnerCheck,
+    StepRule,
     TaskSpec,
+    UsageRule,
+    VisibleTests,
 )
 
 __all__ = [
+    "CALIBRATION_MODELS",
     "AgentSpec",
     "ApiRoute",
     "Catalog",
     "CatalogError",
     "Column",
+    "DiffPolicy",
     "FailureClass",
     "HostModel",
+    "Language",
     "ModelCatalog",
     "ModelStatus",
+    "RecordSource",
+    "RunnerCheck",
+    "StepRule",
     "TaskSpec",
+    "UsageRule",
+    "VisibleTests",
     "find_root",
+    "is_calibration",
     "load_agents",
     "load_catalog",
     "load_models",
     "load_tasks",
     "parse_file",
     "task_digest",
+    "task_digests",
 ]

@@ -102,8 +102,12 @@ def load_agents(root: Path) -> dict[str, AgentSpec]:
 
 
 def load_tasks(root: Path) -> dict[str, TaskSpec]:
+    return _load_tasks_in(root / "tasks")
+
+
+def _load_tasks_in(tasks_dir: Path) -> dict[str, TaskSpec]:
     tasks: dict[str, TaskSpec] = {}
-    for path in sorted((root / "tasks").glob("*/task.toml")):
+    for path in sorted(tasks_dir.glob("*/task.toml")):
         spec = parse_file(path, TaskSpec)
         folder = path.parent
         if spec.id != folder.name:
@@ -175,3 +179,12 @@ def task_digest(task_dir: Path, spec: TaskSpec | None = None) -> str:
     for rel, data in entries:
         h.update(rel.encode() + b"\0" + hashlib.sha256(data).digest() + b"\n")
     return "sha256:" + h.hexdigest()
+
+
+def task_digests(tasks_dir: Path) -> dict[str, str]:
+    """Task id -> task digest, for every task under `tasks_dir` (each task.toml validated): what
+    receipts of this task tree must record."""
+    return {
+        task_id: task_digest(tasks_dir / task_id, spec)
+        for task_id, spec in _load_tasks_in(tasks_dir).items()
+    }

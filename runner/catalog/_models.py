@@ -384,6 +384,12 @@ class RunnerCheck(Strict):
     report: str = Field(description="Path of the junit XML report the command writes")
     fail_to_pass: list[str] = Field(min_length=1)
     pass_to_pass: list[str] = Field(default_factory=list)
+    allowed_constructs: list[str] = Field(
+        default_factory=list,
+        description="Tamper constructs (runner.checks TAMPER_CONSTRUCTS names) this task's honest "
+        "fix needs, as `name` or `name@glob` (only in matching files); every other one in a patch "
+        "fails the runner check as tampering",
+    )
 
 
 class LintCheck(Strict):
@@ -399,6 +405,11 @@ class DiffPolicy(Strict):
     max_changed_lines: int = Field(gt=0)
     allow_binary: bool = False
     allow_deletions: bool = False
+    allow_test_config: list[str] = Field(
+        default_factory=list,
+        description="Test-runner configuration files (conftest.py, sitecustomize.py, pytest "
+        "settings, ...) this task's honest fix must change; all others are out of scope",
+    )
 
 
 class Checks(Strict):

@@ -12,7 +12,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from runner.catalog import Catalog
+from runner.catalog import CALIBRATION_MODELS, Catalog
 from runner.cell._lifecycle import (
     CellContext,
     CellError,
@@ -24,7 +24,6 @@ from runner.cell._lifecycle import (
     run_cell,
 )
 from runner.images import engine_answers, inspect_image, runtime_tag
-from runner.plan import CALIBRATION_MODELS
 from runner.receipts import (
     RECEIPT_NAMESPACE,
     CellId,

@@ -29,26 +29,28 @@ from typing import Protocol
 
 import runner
 from runner.agents import AGENT_HOME, parse_transcript, read_transcript_files, render
-from runner.catalog import ApiRoute, Catalog, FailureClass, task_digest
+from runner.catalog import CALIBRATION_MODELS, ApiRoute, Catalog, FailureClass, task_digest
 from runner.cell._workspace import Changes, WorkspaceError, collect_changes, make_workspace
 from runner.checks import CheckOutcome, ChecksInfraError, run_checks
 from runner.images import read_lock
-from runner.plan import CALIBRATION_MODELS
 from runner.receipts import (
+    AgentRef,
     Artifact,
     Artifacts,
     BlastRadius,
     CellId,
     CheckName,
     CheckResult,
+    ModelRef,
     Outcome,
     Receipt,
+    RunnerRef,
     Signer,
+    TaskRef,
     Timings,
     Usage,
     sign_receipt,
 )
-from runner.receipts._models import AgentRef, ModelRef, RunnerRef, TaskRef
 from runner.sandbox import (
     Interrupted,
     Limits,
@@ -439,10 +441,10 @@ def _stop_quietly(sandbox: Sandbox) -> None:
 
 def locked_agent_image(root: Path, agent: str) -> ResolvedImage:
     """The agent image as images/lock.json records it (what the cell would have run)."""
-    entry = read_lock(root / "images")["images"].get(agent)
+    entry = read_lock(root / "images").images.get(agent)
     if entry is None:
         raise CellError(f"agent {agent!r} is not in images/lock.json: run `cab images build`")
-    return ResolvedImage(entry["tag"], entry["image_id"], entry["version"])
+    return ResolvedImage(entry.tag, entry.image_id, entry.version)
 
 
 def check_cell(catalog: Catalog, cell: CellId) -> None:

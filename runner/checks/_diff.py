@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import PurePosixPath
 
-from runner.catalog._models import DiffPolicy
+from runner.catalog import DiffPolicy
 from runner.checks._verdict import Verdict, listing
 
 _DIFF_GIT = re.compile(r"^diff --git (?P<rest>.+)$")
@@ -34,6 +34,9 @@ class FileChange:
     binary: bool = False
     new_mode: str | None = None
     renamed: bool = False
+    # The text of the added lines, without the "+": what the tamper scan reads.
+    added_lines: list[str] = field(default_factory=list)
+    deleted_lines: list[str] = field(default_factory=list)
 
     @property
     def paths(self) -> list[str]:
@@ -107,9 +110,11 @@ def parse_diff(text: str) -> list[FileChange]:
             tag = line[:1]
             if tag == "+":
                 cur.added += 1  # type: ignore[union-attr]
+                cur.added_lines.append(line[1:])  # type: ignore[union-attr]
                 new_left -= 1
             elif tag == "-":
                 cur.deleted += 1  # type: ignore[union-attr]
+                cur.deleted_lines.append(line[1:])  # type: ignore[union-attr]
                 old_left -= 1
             elif tag in (" ", ""):
                 old_left -= 1
@@ -176,8 +181,12 @@ def matches(path: str, globs: list[str]) -> bool:
     return any(fnmatchcase(path, g) for g in globs)
 
 
-def diff_verdict(policy: DiffPolicy, patch: str) -> Verdict:
-    """Hold a patch to a task's diff policy; the first broken rule is the reason."""
+def diff_verdict(policy: DiffPolicy, patch: str, *, package_scripts: bool = False) -> Verdict:
+    """Hold a patch to a task's diff policy; the first broken rule is the reason.
+    package_scripts: the task's runner goes through package.json scripts (they are then test
+    configuration too)."""
+    from runner.checks._tamper import test_config_paths  # _tamper builds on this module
+
     try:
         files = parse_diff(patch)
     except DiffParseError as exc:
@@ -209,6 +218,12 @@ def diff_verdict(policy: DiffPolicy, patch: str) -> Verdict:
     outside = sorted({p for f in files for p in f.paths if not matches(p, policy.allowed_paths)})
     if outside:
         return fail(f"touches paths outside the allowed ones: {listing(outside)}")
+    config = test_config_paths(files, policy.allow_test_config, package_scripts=package_scripts)
+    if config:
+        return fail(
+            f"tampering: changes test-runner configuration {listing(config)} (out of scope "
+            "unless the task's checks.diff.allow_test_config names it)"
+        )
     links = [f.new_path or "" for f in files if f.new_mode in (SYMLINK_MODE, GITLINK_MODE)]
     if links:
         return fail(f"adds a symlink or submodule: {listing(links)}")

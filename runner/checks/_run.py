@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from runner.catalog._models import TaskSpec
+from runner.catalog import TaskSpec
 from runner.checks._diff import DiffParseError, parse_diff
 from runner.checks._diff import diff_verdict as _diff_verdict
 from runner.checks._junit import MAX_REPORT_BYTES

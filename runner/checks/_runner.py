@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from runner.catalog._models import RunnerCheck
+from runner.catalog import RunnerCheck
+from runner.checks._integrity import Canaries, disagreements
 from runner.checks._junit import ReportError, Status, parse_junit
 from runner.checks._verdict import Verdict, listing
 
@@ -23,11 +24,13 @@ def runner_verdict(
     exit_code: int | None,
     *,
     timed_out: bool = False,
+    canaries: Canaries | None = None,
 ) -> Verdict:
-    """Pass iff every fail_to_pass and every pass_to_pass id passed in the JUnit report.
-
-    The report is the source of truth; the exit code only vetoes (a killed or timed-out run
-    fails whatever its report says). A listed id missing from the report counts as failed.
+    """Pass iff every fail_to_pass and every pass_to_pass id passed in the JUnit report, and
+    the run's signals agree: the exit status with the report, each suite's totals with its test
+    cases, the canaries with what they must be (runner.checks._integrity). Any disagreement is
+    tampering. A killed or timed-out run fails whatever its report says; a listed id missing
+    from the report counts as failed.
     """
 
     def did_not_run(why: str) -> Verdict:
@@ -59,12 +62,34 @@ def runner_verdict(
     if not results:
         # A report with zero test cases: collection found nothing, e.g. the tests were deleted.
         return did_not_run(f"the report has no test cases (exit {exit_code})")
+    problems = disagreements(results, report or b"", exit_code, canaries)
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        return Verdict(
+            "runner",
+            False,
+            f"tampering: {problems[0]}{more}",
+            {
+                "suite_ran": True,
+                "tampering": problems,
+                "fail_to_pass_failed": list(check.fail_to_pass),
+                "pass_to_pass_failed": list(check.pass_to_pass),
+            },
+        )
+    if canaries is not None:
+        results = {i: s for i, s in results.items() if i not in canaries.ids}
 
     def failing(ids: list[str]) -> list[str]:
         return [i for i in ids if results.get(i) is not Status.passed]
 
     f2p, p2p = failing(check.fail_to_pass), failing(check.pass_to_pass)
-    facts = {"suite_ran": True, "fail_to_pass_failed": f2p, "pass_to_pass_failed": p2p}
+    # "tests": every test id that ran, canaries left out: validation names the unlisted ones.
+    facts = {
+        "suite_ran": True,
+        "fail_to_pass_failed": f2p,
+        "pass_to_pass_failed": p2p,
+        "tests": sorted(results),
+    }
     if not f2p and not p2p:
         return Verdict(
             "runner",

@@ -10,8 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from runner.catalog import task_digest
-from runner.catalog._models import TaskSpec
+from runner.catalog import TaskSpec, task_digest
 from runner.checks._run import CheckOutcome, ChecksInfraError, run_checks
 from runner.checks._verdict import listing
 from runner.checks._visible import (
@@ -87,8 +86,8 @@ def _judge(
     result: TaskValidation,
 ) -> str | None:
     """The first problem, in the order a task author fixes them, or None."""
-    reports = [o.logs.get("report") for o in (*baselines, *golds)]
-    result.unlisted = unlisted_hidden_tests(spec, reports)
+    ran = [list(o.runner.facts.get("tests", [])) for o in (*baselines, *golds)]
+    result.unlisted = unlisted_hidden_tests(spec, ran)
     for problem in (
         _baseline_problem(spec, baselines[0]),
         _gold_problem(golds[0]),

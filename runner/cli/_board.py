@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import click
@@ -16,18 +17,20 @@ from runner.board import (
     diff_boards,
     expand_receipt_paths,
     load_board,
+    receipts_verifier,
     render_site,
     write_tree,
 )
-from runner.board._inputs import receipts_verifier
-from runner.catalog import CatalogError, ModelCatalog, load_agents, parse_file
+from runner.catalog import CatalogError, ModelCatalog, load_agents, parse_file, task_digests
 from runner.cli._common import Ctx, InputError, json_option, pass_ctx, print_json
 from runner.receipts import TrustStore, TrustStoreError, cyclic_gc_paused, resolve_trust
 
 
-def load_verifier(trust: TrustStore, schema_path: Path | None) -> ReceiptVerifier:
+def load_verifier(
+    trust: TrustStore, schema_path: Path | None, task_digests: Mapping[str, str] | None = None
+) -> ReceiptVerifier:
     """Seam for tests: the verifier `cab board build` runs every receipt through."""
-    return receipts_verifier(trust, schema_path)
+    return receipts_verifier(trust, schema_path, task_digests=task_digests)
 
 
 @click.group()
@@ -67,6 +70,14 @@ def board() -> None:
     "rebuild an old version's board).",
 )
 @click.option(
+    "--tasks",
+    "tasks_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The task tree the receipts' methodology version scores (default: <root>/tasks). A "
+    "receipt whose task digest differs from it ran another task and is refused.",
+)
+@click.option(
     "--trust",
     "trust_dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -83,14 +94,16 @@ def board_build(
     skip_invalid: bool,
     archive_dir: Path | None,
     models_path: Path | None,
+    tasks_dir: Path | None,
     trust_dir: Path | None,
     as_json: bool,
 ) -> None:
     """Verify RECEIPTS (envelope files or folders of them) and build the board from them.
 
-    Every receipt is verified first; any that fails stops the build (exit 2) unless
-    --skip-invalid. Writes OUT/board.json (schema-valid, deterministic), OUT/summary.md (fits a
-    GitHub job summary) and a static site with no external requests.
+    Every receipt is verified first, its task digest against the task tree included; any that
+    fails is listed, one line each, and stops the build (exit 2) unless --skip-invalid. Writes
+    OUT/board.json (schema-valid, deterministic), OUT/summary.md (fits a GitHub job summary)
+    and a static site with no external requests.
     """
     started = time.monotonic()
     models_path = models_path or ctx.root / "models.toml"
@@ -107,6 +120,11 @@ def board_build(
         agent_names = {}  # names are cosmetic; the catalog commands report broken agent files
 
     schema_dir = ctx.root / "schemas"
+    tasks_dir = tasks_dir or ctx.root / "tasks"
+    try:
+        digests = task_digests(tasks_dir)
+    except CatalogError as exc:
+        raise InputError(str(exc)) from None
     try:
         paths = expand_receipt_paths(receipts)
         if not paths:
@@ -117,15 +135,21 @@ def board_build(
         except TrustStoreError as exc:
             raise BoardError(str(exc)) from None
         click.echo(f"[board] {trust.line()}", err=True)
-        verifier = load_verifier(trust.store, schema_dir / "receipt.schema.json")
+        verifier = load_verifier(trust.store, schema_dir / "receipt.schema.json", digests)
         # The pause lasts to the end of the command: resuming the collector with the verified
         # receipts alive costs a rescan of all of them (0.3 s for 10,000) for nothing, as the
         # process exits once the board is written.
         with cyclic_gc_paused():
-            verified, rejected = collect_verified(paths, verifier, skip_invalid=skip_invalid)
-            result = build_board(verified, catalog)
+            verified, rejected = collect_verified(paths, verifier, skip_invalid=True)
             for r in rejected:
-                click.echo(f"[board] skipped {r.path}: {r.reason or 'not verified'}", err=True)
+                verb = "skipped" if skip_invalid else "refused"
+                click.echo(f"[board] {verb} {r.path}: {r.reason or 'not verified'}", err=True)
+            if rejected and not skip_invalid:
+                raise BoardError(
+                    f"{len(rejected)} of {len(paths)} receipts failed verification (listed "
+                    "above); fix them or pass --skip-invalid to build without them"
+                )
+            result = build_board(verified, catalog)
             site, summary = render_site(result, catalog, agent_names=agent_names, rejected=rejected)
             files = board_files(result, site, summary, board_schema(schema_dir))
             write_tree(out, files)

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from runner.images import (
     build_agent_images,
     build_base_image,
     build_runtime,
+    default_base_image,
     inspect_image,
     list_agent_images,
     runtime_dirs,
@@ -60,12 +60,6 @@ def images_base(ctx: Ctx, ca_bundle: Path | None, if_missing: bool, as_json: boo
         click.echo(f"{image.tag} {image.image_id} ({image.size_bytes / 1e6:.0f} MB)")
 
 
-def _default_base(root: Path) -> str:
-    """The offline base when this machine has it, else the digest-pinned public image."""
-    lock = json.loads((root / "images" / "lock.json").read_text(encoding="utf-8"))["base"]
-    return str(lock["offline_tag"] if inspect_image(lock["offline_tag"]) else lock["public"])
-
-
 @images.command("build-runtime")
 @click.argument("names", nargs=-1)
 @click.option("--all", "build_all", is_flag=True, help="Build every images/runtime-* folder.")
@@ -103,7 +97,7 @@ def images_build_runtime(
     for name in wanted:
         if name not in known:
             raise InputError(f"images/{name}/Dockerfile does not exist (known: {', '.join(known)})")
-    base = base_image or _default_base(ctx.root)
+    base = base_image or default_base_image(ctx.root / "images")
     built = []
     for name in wanted:
         try:

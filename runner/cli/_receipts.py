@@ -12,7 +12,7 @@ from jsonschema.exceptions import SchemaError
 from rich.console import Console
 from rich.table import Table
 
-from runner.catalog import load_tasks, task_digest
+from runner.catalog import load_tasks, task_digests
 from runner.cli._common import Ctx, InputError, catalog_errors, json_option, pass_ctx, print_json
 from runner.receipts import (
     Ed25519Signer,
@@ -168,10 +168,7 @@ def receipts_verify(
     digests = None
     if check_tasks:
         with catalog_errors():
-            digests = {
-                tid: task_digest(ctx.root / "tasks" / tid, spec)
-                for tid, spec in load_tasks(ctx.root).items()
-            }
+            digests = task_digests(ctx.root / "tasks")
     found = find_receipts(paths)
     if workers is None:
         workers = auto_workers(len(found))
@@ -231,7 +228,7 @@ def _rescore(
         if not result.ok:
             failed[path] = result
     return [
-        replace(v, ok=False, code=f"rescore-{failed[v.path].code}", reason=failed[v.path].reason)
+        replace(v, ok=False, code=failed[v.path].code.rejection(), reason=failed[v.path].reason)
         if v.path in failed
         else v
         for v in verdicts

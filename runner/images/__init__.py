@@ -8,7 +8,6 @@ from runner.images._agents import (
     build_agent_images,
     default_base_image,
     list_agent_images,
-    read_lock,
     status_dict,
     version_in_image,
 )
@@ -32,16 +31,30 @@ from runner.images._build import (
     runtime_dirs,
     runtime_tag,
 )
+from runner.images._lock import (
+    LOCK_FILE,
+    BaseLock,
+    ImageLock,
+    LockedImage,
+    LockError,
+    read_lock,
+    write_lock,
+)
 
 __all__ = [
     "BASE_TAG",
+    "LOCK_FILE",
     "AgentImageError",
     "BaseImage",
     "BaseImageError",
+    "BaseLock",
     "BuiltAgentImage",
     "BuiltImage",
     "ImageBuildError",
+    "ImageLock",
     "ImageStatus",
+    "LockError",
+    "LockedImage",
     "agent_tag",
     "build_agent_images",
     "build_base_image",
@@ -60,4 +73,5 @@ __all__ = [
     "runtime_tag",
     "status_dict",
     "version_in_image",
+    "write_lock",
 ]

@@ -8,7 +8,6 @@ a machine without bridges has); the resulting containers always run with `--netw
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import subprocess
@@ -21,9 +20,9 @@ from typing import Any
 
 from runner.catalog import AgentSpec, load_agents
 from runner.images._base import BASE_TAG, inspect_image
+from runner.images._lock import LockedImage, read_lock, write_lock
 
 INTERMEDIATES = ("agent-base", "node-base")
-LOCK_FILE = "lock.json"
 VERSION_TIMEOUT_S = 60
 
 
@@ -65,26 +64,11 @@ def agent_tag(spec: AgentSpec) -> str:
     return f"cab/agent-{spec.name}:{spec.package.version}"
 
 
-def read_lock(images_dir: Path) -> dict[str, Any]:
-    path = images_dir / LOCK_FILE
-    lock: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    lock.setdefault("images", {})
-    return lock
-
-
-def write_lock(images_dir: Path, lock: dict[str, Any]) -> None:
-    path = images_dir / LOCK_FILE
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(lock, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    tmp.replace(path)
-
-
 def default_base_image(images_dir: Path) -> str:
     """The offline base when this machine has it (no registry to pull from), else the
     digest-pinned public image from the lock."""
-    if inspect_image(BASE_TAG) is not None:
-        return BASE_TAG
-    return str(read_lock(images_dir)["base"]["public"])
+    base = read_lock(images_dir).base
+    return base.offline_tag if inspect_image(base.offline_tag) is not None else base.public
 
 
 def _context(images_dir: Path, folder: str, ca_bundle: Path | None, tmp: Path) -> Path:
@@ -182,82 +166,88 @@ def build_agent_images(
         raise AgentImageError(f"{BASE_TAG} is missing: run `cab images base` first")
     # A tag can move; the lock names the exact base by id when it is local.
     base_ref = f"{base}@{base_info.image_id}" if base_info and "@" not in base else base
-
+    job = _BuildJob(images_dir, ca_bundle, no_cache, progress)
     built: list[BuiltAgentImage] = []
     with tempfile.TemporaryDirectory(prefix="cab-build-") as tmp_name:
-        tmp = Path(tmp_name)
-        parents: dict[str, str] = {}
-        parent_arg = {"agent-base": ("BASE_IMAGE", base), "node-base": ("AGENT_BASE", "")}
-        needed = {s.image_base.value for s in chosen}
-        for folder in INTERMEDIATES:
-            if folder == "agent-base" or folder in needed:
-                key, value = parent_arg[folder]
-                value = value or parents["agent-base"]
-                progress(f"[{folder}] building FROM {value}")
-                ctx = _context(images_dir, folder, ca_bundle, tmp)
-                parents[folder] = _docker_build(
-                    ctx,
-                    folder,
-                    f"cab/{folder}:latest",
-                    {key: value},
-                    no_cache=no_cache,
-                    log=progress,
-                )
+        job.tmp = Path(tmp_name)
+        parents = job.intermediates(base, {s.image_base.value for s in chosen})
         for spec in chosen:
-            tag = agent_tag(spec)
-            progress(f"[{spec.name}] building {tag}")
-            started = time.monotonic()
-            ctx = _context(images_dir, spec.name, None, tmp)
-            image_id = _docker_build(
-                ctx,
-                spec.name,
-                tag,
-                {
-                    "AGENT_BASE": parents[spec.image_base.value],
-                    "AGENT_VERSION": spec.package.version,
-                },
-                no_cache=no_cache,
-                log=progress,
-            )
-            seconds = time.monotonic() - started
-            found = version_in_image(spec, image_id)
-            if found != spec.package.version:
-                raise AgentImageError(
-                    f"{spec.name}: the image reports version {found}, "
-                    f"agent.toml pins {spec.package.version}"
-                )
-            info = inspect_image(image_id)
-            built.append(
-                BuiltAgentImage(
-                    agent=spec.name,
-                    tag=tag,
-                    image_id=image_id,
-                    version=found,
-                    base_image=base_ref,
-                    size_bytes=info.size_bytes if info else 0,
-                    build_seconds=round(seconds, 1),
-                )
-            )
-            progress(f"[{spec.name}] {found} {image_id[:19]} in {seconds:.0f}s")
+            image = job.agent(spec, parents[spec.image_base.value], base_ref)
+            built.append(image)
             # Record as we go: an interrupted `build` of ten images keeps what it finished.
-            lock = read_lock(images_dir)
-            lock["images"][spec.name] = {
-                "tag": tag,
-                "image_id": image_id,
-                "version": found,
-                "package": f"{spec.package.registry.value}:{spec.package.name}",
-                "base_image": base_ref,
-            }
-            write_lock(images_dir, lock)
+            entry = LockedImage(
+                tag=image.tag,
+                image_id=image.image_id,
+                version=image.version,
+                package=f"{spec.package.registry.value}:{spec.package.name}",
+                base_image=base_ref,
+            )
+            write_lock(images_dir, read_lock(images_dir).with_image(spec.name, entry))
     return built
+
+
+@dataclass
+class _BuildJob:
+    """What every docker build of one `cab images build` shares."""
+
+    images_dir: Path
+    ca_bundle: Path | None
+    no_cache: bool
+    progress: Callable[[str], None]
+    tmp: Path = Path()
+
+    def intermediates(self, base: str, needed: set[str]) -> dict[str, str]:
+        """agent-base FROM the base image, then the other intermediates the agents need FROM
+        agent-base; their image ids by folder."""
+        parents: dict[str, str] = {}
+        for folder in INTERMEDIATES:
+            if folder != "agent-base" and folder not in needed:
+                continue
+            key, value = ("BASE_IMAGE", base) if folder == "agent-base" else ("AGENT_BASE", "")
+            value = value or parents["agent-base"]
+            self.progress(f"[{folder}] building FROM {value}")
+            ctx = _context(self.images_dir, folder, self.ca_bundle, self.tmp)
+            tag = f"cab/{folder}:latest"
+            parents[folder] = _docker_build(
+                ctx, folder, tag, {key: value}, no_cache=self.no_cache, log=self.progress
+            )
+        return parents
+
+    def agent(self, spec: AgentSpec, parent: str, base_ref: str) -> BuiltAgentImage:
+        tag = agent_tag(spec)
+        self.progress(f"[{spec.name}] building {tag}")
+        started = time.monotonic()
+        ctx = _context(self.images_dir, spec.name, None, self.tmp)
+        args = {"AGENT_BASE": parent, "AGENT_VERSION": spec.package.version}
+        image_id = _docker_build(
+            ctx, spec.name, tag, args, no_cache=self.no_cache, log=self.progress
+        )
+        seconds = time.monotonic() - started
+        found = version_in_image(spec, image_id)
+        if found != spec.package.version:
+            raise AgentImageError(
+                f"{spec.name}: the image reports version {found}, "
+                f"agent.toml pins {spec.package.version}"
+            )
+        info = inspect_image(image_id)
+        self.progress(f"[{spec.name}] {found} {image_id[:19]} in {seconds:.0f}s")
+        return BuiltAgentImage(
+            agent=spec.name,
+            tag=tag,
+            image_id=image_id,
+            version=found,
+            base_image=base_ref,
+            size_bytes=info.size_bytes if info else 0,
+            build_seconds=round(seconds, 1),
+        )
 
 
 def list_agent_images(root: Path) -> list[ImageStatus]:
     images_dir = root / "images"
-    lock = read_lock(images_dir)["images"]
+    lock = read_lock(images_dir).images
     out = []
     for name, spec in sorted(load_agents(root).items()):
-        entry = lock.get(name) or {}
+        entry = lock.get(name)
         tag = agent_tag(spec)
         local = inspect_image(tag)
         out.append(
@@ -265,9 +255,9 @@ def list_agent_images(root: Path) -> list[ImageStatus]:
                 agent=name,
                 pinned_version=spec.package.version,
                 tag=tag,
-                locked_id=entry.get("image_id"),
+                locked_id=entry.image_id if entry else None,
                 local_id=local.image_id if local else None,
-                locked_version=entry.get("version"),
+                locked_version=entry.version if entry else None,
                 size_bytes=local.size_bytes if local else None,
             )
         )

@@ -18,6 +18,7 @@ from typing import Any
 
 from aiohttp import web
 
+from runner.catalog import CALIBRATION_MODELS
 from runner.oracle._conversation import Conversation, Reply, Usage, usage_for
 from runner.oracle._plan import Behaviour, plan_reply
 from runner.oracle._tasks import OracleTask
@@ -36,14 +37,16 @@ from runner.oracle._wire import (
 
 log = logging.getLogger("cab.oracle")
 
-# Model name -> what it does. flaky and slow behave like the oracle, plus their fault.
-MODELS: dict[str, Behaviour] = {
+# Model name -> what it does. flaky and slow behave like the oracle, plus their fault. Keyed by
+# the one list of calibration models: one added there without a behaviour fails at import.
+_BEHAVIOURS = {
     "oracle": Behaviour.oracle,
     "null": Behaviour.null,
     "vandal": Behaviour.vandal,
     "flaky": Behaviour.oracle,
     "slow": Behaviour.oracle,
 }
+MODELS: dict[str, Behaviour] = {name: _BEHAVIOURS[name] for name in CALIBRATION_MODELS}
 
 
 # What a `flaky` request can suffer. "badjson" (a 200 whose body is not JSON) is opt-in, so the

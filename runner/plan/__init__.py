@@ -1,7 +1,6 @@
 """Plan: expand the matrix, skip cells already done, pack shards for the GitHub matrix."""
 
 from runner.plan._plan import (
-    CALIBRATION_MODELS,
     GITHUB_MATRIX_LIMIT,
     Plan,
     PlanError,
@@ -17,7 +16,6 @@ from runner.plan._plan import (
 )
 
 __all__ = [
-    "CALIBRATION_MODELS",
     "GITHUB_MATRIX_LIMIT",
     "Plan",
     "PlanError",

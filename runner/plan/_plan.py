@@ -13,12 +13,10 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from runner.catalog import Catalog, ModelStatus
+from runner.catalog import CALIBRATION_MODELS, Catalog, ModelStatus
 from runner.receipts import CellId
 
 GITHUB_MATRIX_LIMIT = 256
-# Calibration models served by `cab oracle serve`: the default matrix of a local sweep.
-CALIBRATION_MODELS = ("oracle", "null", "vandal", "flaky", "slow")
 # Without history, a cell is expected to take this share of its task's time limit.
 EXPECTED_SHARE_OF_LIMIT = 0.25
 

@@ -5,7 +5,6 @@ loaded by LiteLLM by dotted path; they import LiteLLM, so they are not imported 
 """
 
 from runner.proxy._config import (
-    CALIBRATION_MODELS,
     ConfigError,
     build_config,
     dump_config,
@@ -17,7 +16,6 @@ from runner.proxy._server import ProxyServer, ProxyStartError, free_port
 from runner.proxy._usage_log import read_usage, usage_file
 
 __all__ = [
-    "CALIBRATION_MODELS",
     "ConfigError",
     "KeyRejected",
     "ProxyServer",

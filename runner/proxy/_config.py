@@ -10,9 +10,8 @@ from typing import Any
 
 import yaml  # type: ignore[import-untyped]
 
-from runner.catalog import ModelCatalog
+from runner.catalog import CALIBRATION_MODELS, ModelCatalog
 
-CALIBRATION_MODELS = ("oracle", "null", "vandal", "flaky", "slow")
 AUTH_HOOK = "runner.proxy._auth.user_api_key_auth"
 USAGE_CALLBACK = "runner.proxy._usage.usage_logger"
 ORACLE_KEY = "cab-oracle"  # the oracle checks no key, but OpenAI clients insist on one

@@ -7,21 +7,29 @@ from runner.receipts._canonical import (
     loads_fast,
     loads_strict,
 )
+from runner.receipts._codes import RejectionCode, RescoreCode
 from runner.receipts._dsse import INTOTO_PAYLOAD_TYPE, Envelope, EnvelopeError, Signature, pae
 from runner.receipts._keyless import KeylessError, KeylessVerifier, identity_policy
 from runner.receipts._models import (
+    AgentRef,
     Artifact,
     Artifacts,
     BlastRadius,
     CellId,
     CheckName,
     CheckResult,
+    ModelRef,
     Outcome,
     Receipt,
+    RunnerRef,
+    Sha256,
+    TaskRef,
     Tier,
     Timings,
     Usage,
 )
+from runner.receipts._paths import RealPaths, walk_named
+from runner.receipts._schema import DRAFT, model_schema, render_schema
 from runner.receipts._sign import (
     ENVELOPE_SUFFIX,
     Ed25519Signer,
@@ -69,10 +77,12 @@ from runner.receipts._verify import (
 )
 
 __all__ = [
+    "DRAFT",
     "ENVELOPE_SUFFIX",
     "FOLDER_TRUST",
     "INTOTO_PAYLOAD_TYPE",
     "RECEIPT_NAMESPACE",
+    "AgentRef",
     "AllowedSigner",
     "Artifact",
     "Artifacts",
@@ -86,16 +96,23 @@ __all__ = [
     "KeyFileError",
     "KeylessError",
     "KeylessVerifier",
+    "ModelRef",
     "Outcome",
+    "RealPaths",
     "Receipt",
     "ReceiptError",
+    "RejectionCode",
+    "RescoreCode",
     "ResolvedTrust",
+    "RunnerRef",
     "SchemaCheck",
+    "Sha256",
     "Signature",
     "Signer",
     "SigstoreIdentity",
     "SshKeygenSigner",
     "StrictJsonError",
+    "TaskRef",
     "Tier",
     "Timings",
     "TrustKind",
@@ -118,9 +135,11 @@ __all__ = [
     "loads_canonical",
     "loads_fast",
     "loads_strict",
+    "model_schema",
     "pae",
     "parse_allowed_signers",
     "public_key_line",
+    "render_schema",
     "resolve_trust",
     "schema_check",
     "sha256_file",
@@ -130,4 +149,5 @@ __all__ = [
     "ssh_public_key_fingerprint",
     "statement_bytes",
     "verify_receipts",
+    "walk_named",
 ]

@@ -3,27 +3,7 @@
 Order matters: nothing inside the payload is believed before its signature verifies, and every
 check reads the stored bytes (the payload is the signed bytes, never a re-serialized parse).
 
-Verdict codes, in the order the checks run:
-  unreadable      the file cannot be read
-  envelope        not JSON, duplicate key, malformed DSSE, or not the one stored form
-  keyless         a Sigstore bundle that is malformed or fails verification / identity policy
-  payload-type    payloadType is not application/vnd.in-toto+json
-  signature       a signature does not verify (or is neither Ed25519 nor SSHSIG)
-  untrusted-key   signed by a key that is not in keys/allowed_signers
-  namespace       SSHSIG namespace wrong, or the trust line does not allow the receipt namespace
-  keyid           the keyid hint names a different key than the one that verified
-  payload         payload not JSON, duplicate key, or not RFC 8785 canonical
-  statement       not an in-toto Statement v1
-  predicate-type  predicateType is not the receipt's
-  schema          predicate fails schemas/receipt.schema.json
-  predicate       predicate fails the model's cross-field rules
-  artifact        an artifact path leaves the folder, or a file is missing or differs
-  subjects        statement subjects differ from the predicate's artifacts and task
-  principal       the signer's principal (or Sigstore identity's runner id) is not runner.id
-  key-validity    the trust line's valid-after / valid-before excludes the verification time
-  file-name       the file is not named after the receipt's cell
-  task-digest     the task digest differs from the catalog's (when task digests are given)
-  duplicate-cell  another receipt in the set is for the same cell
+Verdict codes: RejectionCode (runner/receipts/_codes.py), in the order the checks run.
 """
 
 from __future__ import annotations
@@ -54,11 +34,13 @@ from runner.receipts._canonical import (
     loads_fast,
     loads_strict,
 )
+from runner.receipts._codes import RejectionCode as Code
 from runner.receipts._dsse import INTOTO_PAYLOAD_TYPE, Envelope, EnvelopeError
 from runner.receipts._ed25519 import ed25519_verifies
 from runner.receipts._keyless import BUNDLE_SUFFIX, KeylessError, KeylessVerifier
 from runner.receipts._models import Receipt, Tier
 from runner.receipts._paths import RealPaths, read_fd, walk_named
+from runner.receipts._schema import model_schema
 from runner.receipts._sign import ENVELOPE_SUFFIX
 from runner.receipts._sshkeys import (
     RECEIPT_NAMESPACE,
@@ -76,7 +58,6 @@ from runner.receipts._statement import (
 )
 from runner.receipts._trust import AllowedSigner, TrustStore
 
-SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"
 RECEIPT_SUFFIXES = (ENVELOPE_SUFFIX, BUNDLE_SUFFIX)
 
 
@@ -87,7 +68,7 @@ class Verdict:
     path: Path
     ok: bool
     tier: Tier | None = None
-    code: str = "ok"
+    code: Code = Code.ok
     reason: str = ""
     principal: str | None = None
     statement_digest: str | None = None  # sha256 of the signed statement bytes
@@ -138,7 +119,7 @@ def _rebuild_verdict(
     path: Path,
     ok: bool,
     tier: Tier | None,
-    code: str,
+    code: Code,
     reason: str,
     principal: str | None,
     statement_digest: str | None,
@@ -162,7 +143,7 @@ def _read_file(path: Path) -> bytes:
 
 
 class _Reject(Exception):
-    def __init__(self, code: str, reason: str) -> None:
+    def __init__(self, code: Code, reason: str) -> None:
         super().__init__(reason)
         self.code = code
         self.reason = reason
@@ -203,7 +184,7 @@ class SchemaCheck:
 @lru_cache(maxsize=8)
 def schema_check(schema_path: Path | None) -> SchemaCheck:
     if schema_path is None:
-        schema = {"$schema": SCHEMA_DRAFT, **Receipt.model_json_schema(mode="validation")}
+        schema = model_schema(Receipt)
     else:
         schema = loads_strict(schema_path.read_bytes())
     return SchemaCheck(schema)
@@ -243,7 +224,7 @@ class _Checker:
                     self.trust.trusted_root, self.trust.sigstore_identities
                 )
             except KeylessError as exc:
-                raise _Reject("keyless", str(exc)) from None
+                raise _Reject(Code.keyless, str(exc)) from None
         return self._keyless
 
     # --- signatures ---------------------------------------------------------------------
@@ -258,17 +239,19 @@ class _Checker:
             try:  # the strict reader names the problem (a duplicate key, bad base64, ...)
                 Envelope.from_dict(loads_strict(raw))
             except (StrictJsonError, EnvelopeError) as exc:
-                raise _Reject("envelope", f"envelope: {exc}") from None
-            raise _Reject("envelope", "envelope file is not in its canonical stored form")
+                raise _Reject(Code.envelope, f"envelope: {exc}") from None
+            raise _Reject(Code.envelope, "envelope file is not in its canonical stored form")
         if env.payload_type != INTOTO_PAYLOAD_TYPE:
-            raise _Reject("payload-type", f"payloadType {env.payload_type!r} is not in-toto")
+            raise _Reject(Code.payload_type, f"payloadType {env.payload_type!r} is not in-toto")
         # Every signature must verify: we write one, so an extra that does not verify is tampering.
         matched: list[AllowedSigner] = []
         pae = env.pae()
         for i, sig in enumerate(env.signatures):
             signers, key_fp = self._verify_one(sig.sig, sig.keyid, pae, i)
             if sig.keyid and sig.keyid != key_fp:
-                raise _Reject("keyid", f"signature {i} keyid {sig.keyid} is not its key {key_fp}")
+                raise _Reject(
+                    Code.keyid, f"signature {i} keyid {sig.keyid} is not its key {key_fp}"
+                )
             matched.extend(signers)
         return env.payload, matched
 
@@ -279,22 +262,23 @@ class _Checker:
             try:
                 parsed = parse_sshsig(sig)
             except SshSigError as exc:
-                raise _Reject("signature", f"signature {i}: {exc}") from None
+                raise _Reject(Code.signature, f"signature {i}: {exc}") from None
             key_fp = fingerprint(parsed.public_key)
             signers = self.trust.signers_with_key(parsed.public_key_blob)
             if not signers:
-                raise _Reject("untrusted-key", f"signature {i}: key {key_fp} is not trusted")
+                raise _Reject(Code.untrusted_key, f"signature {i}: key {key_fp} is not trusted")
             if parsed.namespace != RECEIPT_NAMESPACE:
                 raise _Reject(
-                    "namespace", f"signature {i}: SSHSIG namespace {parsed.namespace!r} is wrong"
+                    Code.namespace,
+                    f"signature {i}: SSHSIG namespace {parsed.namespace!r} is wrong",
                 )
             try:
                 verify_sshsig(parsed, pae, signers[0].public_key)
             except SshSigError as exc:
-                raise _Reject("signature", f"signature {i}: {exc}") from None
+                raise _Reject(Code.signature, f"signature {i}: {exc}") from None
             return signers, key_fp
         if len(sig) != 64:
-            raise _Reject("signature", f"signature {i} is neither Ed25519 (64 bytes) nor SSHSIG")
+            raise _Reject(Code.signature, f"signature {i} is neither Ed25519 (64 bytes) nor SSHSIG")
         tried: set[bytes] = set()
         for signer in self.trust.signers_for(keyid):
             if signer.key_blob in tried:
@@ -305,10 +289,10 @@ class _Checker:
             return self.trust.signers_with_key(signer.key_blob), signer.fingerprint
         if keyid and not any(s.fingerprint == keyid for s in self.trust.signers):
             raise _Reject(
-                "untrusted-key",
+                Code.untrusted_key,
                 f"signature {i}: key {keyid} is not trusted (no trusted key verifies)",
             )
-        raise _Reject("signature", f"signature {i} does not verify against any trusted key")
+        raise _Reject(Code.signature, f"signature {i} does not verify against any trusted key")
 
     def authorise(self, signers: list[AllowedSigner], runner_id: str) -> str:
         """A trusted line for this key must name the runner, allow the namespace, be in date."""
@@ -316,17 +300,18 @@ class _Checker:
         if not named:
             who = sorted({p for s in signers for p in s.principals})
             raise _Reject(
-                "principal", f"signed by {', '.join(who)}, but the runner id is {runner_id!r}"
+                Code.principal,
+                f"signed by {', '.join(who)}, but the runner id is {runner_id!r}",
             )
         in_namespace = [s for s in named if s.allows_namespace(RECEIPT_NAMESPACE)]
         if not in_namespace:
             raise _Reject(
-                "namespace",
+                Code.namespace,
                 f"key {named[0].fingerprint} ({named[0].source}) may not sign {RECEIPT_NAMESPACE}",
             )
         problems = [s.validity_problem(self.now) for s in in_namespace]
         if all(problems):
-            raise _Reject("key-validity", str(problems[0]))
+            raise _Reject(Code.key_validity, str(problems[0]))
         return runner_id
 
     # --- statement ----------------------------------------------------------------------
@@ -336,42 +321,46 @@ class _Checker:
         try:
             stmt = loads_canonical(payload)
         except StrictJsonError as exc:
-            raise _Reject("payload", f"payload: {exc}") from None
+            raise _Reject(Code.payload, f"payload: {exc}") from None
         if not isinstance(stmt, dict):
-            raise _Reject("statement", "statement is not a JSON object")
+            raise _Reject(Code.statement, "statement is not a JSON object")
         if stmt.get("_type") != STATEMENT_TYPE:
             raise _Reject(
-                "statement", f"statement _type {stmt.get('_type')!r} is not {STATEMENT_TYPE}"
+                Code.statement,
+                f"statement _type {stmt.get('_type')!r} is not {STATEMENT_TYPE}",
             )
         if stmt.get("predicateType") != RECEIPT_PREDICATE_TYPE:
-            raise _Reject("predicate-type", f"predicateType {stmt.get('predicateType')!r} is wrong")
+            raise _Reject(
+                Code.predicate_type,
+                f"predicateType {stmt.get('predicateType')!r} is wrong",
+            )
         predicate = stmt.get("predicate")
         problem = self.schema.problem(predicate)
         if problem is not None:
-            raise _Reject("schema", f"predicate {problem}")
+            raise _Reject(Code.schema, f"predicate {problem}")
         try:
             receipt = Receipt.model_validate(predicate)
         except ValidationError as exc:
             first = exc.errors()[0]
-            raise _Reject("predicate", f"predicate: {first['msg']}") from None
+            raise _Reject(Code.predicate, f"predicate: {first['msg']}") from None
         try:
             expected = expected_subjects(receipt)
         except ArtifactError as exc:
-            raise _Reject("artifact", str(exc)) from None
+            raise _Reject(Code.artifact, str(exc)) from None
         subjects = stmt.get("subject")
         if (
             not isinstance(subjects, list)
             or sorted(subjects, key=lambda s: str(s.get("name")) if isinstance(s, dict) else "")
             != expected
         ):
-            raise _Reject("subjects", "statement subjects differ from the receipt's artifacts")
+            raise _Reject(Code.subjects, "statement subjects differ from the receipt's artifacts")
         return receipt, fast_dumps_sorted(predicate)
 
     def one(self, path: Path) -> Verdict:
         try:
             raw = _read_file(path)
         except OSError as exc:
-            return Verdict(path, False, code="unreadable", reason=f"cannot read: {exc.strerror}")
+            return Verdict(path, False, code=Code.unreadable, reason=f"cannot read: {exc.strerror}")
         try:
             if path.name.endswith(BUNDLE_SUFFIX):
                 principal, payload = self._bundle(raw)
@@ -385,43 +374,44 @@ class _Checker:
                 principal = self.authorise(signers, runner_id)
             elif principal != runner_id:
                 raise _Reject(
-                    "principal", f"signed as {principal!r}, but the runner id is {runner_id!r}"
+                    Code.principal,
+                    f"signed as {principal!r}, but the runner id is {runner_id!r}",
                 )
             if path.name not in {receipt.cell.key + suffix for suffix in RECEIPT_SUFFIXES}:
-                raise _Reject("file-name", f"file name does not match cell {receipt.cell.key}")
+                raise _Reject(Code.file_name, f"file name does not match cell {receipt.cell.key}")
             if self.task_digests is not None:
                 want = self.task_digests.get(receipt.task.id)
                 if want is None:
-                    raise _Reject("task-digest", f"task {receipt.task.id} is not in the catalog")
+                    raise _Reject(Code.task_digest, f"task {receipt.task.id} is not in the catalog")
                 if want != receipt.task.digest:
                     raise _Reject(
-                        "task-digest",
+                        Code.task_digest,
                         f"task {receipt.task.id} is {want} in the catalog, not "
                         f"{receipt.task.digest} as recorded",
                     )
             try:
                 check_artifacts(receipt, path.parent)
             except ArtifactError as exc:
-                raise _Reject("artifact", str(exc)) from None
+                raise _Reject(Code.artifact, str(exc)) from None
         except _Reject as rej:
             return Verdict(path, False, code=rej.code, reason=rej.reason)
         digest = "sha256:" + hashlib.sha256(payload).hexdigest()
         file_digest = "sha256:" + hashlib.sha256(raw).hexdigest()
         return Verdict(
-            path, True, tier, "ok", "", principal, digest, receipt, file_digest, predicate_json
+            path, True, tier, Code.ok, "", principal, digest, receipt, file_digest, predicate_json
         )
 
     def _bundle(self, raw: bytes) -> tuple[str, bytes]:
         try:
             loads_strict(raw)  # duplicate keys would let two parsers see two bundles
         except StrictJsonError as exc:
-            raise _Reject("envelope", f"bundle: {exc}") from None
+            raise _Reject(Code.envelope, f"bundle: {exc}") from None
         try:
             principal, payload_type, payload = self.keyless().verify(raw)
         except KeylessError as exc:
-            raise _Reject("keyless", str(exc)) from None
+            raise _Reject(Code.keyless, str(exc)) from None
         if payload_type != INTOTO_PAYLOAD_TYPE:
-            raise _Reject("payload-type", f"payloadType {payload_type!r} is not in-toto")
+            raise _Reject(Code.payload_type, f"payloadType {payload_type!r} is not in-toto")
         return principal, payload
 
 
@@ -510,7 +500,7 @@ def verify_receipts(
                 verdicts[i] = replace(
                     verdicts[i],
                     ok=False,
-                    code="duplicate-cell",
+                    code=Code.duplicate_cell,
                     reason=f"cell {cell} is also in {others}",
                 )
         return verdicts

@@ -16,19 +16,18 @@ from pathlib import Path
 from runner.catalog import TaskSpec, task_digest
 from runner.checks import CheckOutcome, ChecksInfraError, run_checks
 from runner.images import ImageBuildError, runtime_tag
-from runner.receipts import Receipt
+from runner.receipts import Receipt, RescoreCode
 
 RunChecks = Callable[[Path, TaskSpec, str, str], CheckOutcome]
 
 
 @dataclass(frozen=True)
 class Rescore:
-    """One receipt's re-score. `code`: ok, no-checks (nothing was recorded to compare),
-    unknown-task, task-digest, image, infra, or differs."""
+    """One receipt's re-score (see RescoreCode for what each code means)."""
 
     path: Path
     ok: bool
-    code: str
+    code: RescoreCode
     reason: str = ""
 
     def line(self) -> str:
@@ -61,10 +60,14 @@ def rescore_receipt(
 ) -> Rescore:
     """Re-run the checks for one *verified* receipt (its artifact digests already matched)."""
     if not receipt.checks:
-        return Rescore(path, True, "no-checks", f"{receipt.outcome.value}: no checks recorded")
+        return Rescore(
+            path, True, RescoreCode.no_checks, f"{receipt.outcome.value}: no checks recorded"
+        )
     spec = tasks.get(receipt.task.id)
     if spec is None:
-        return Rescore(path, False, "unknown-task", f"task {receipt.task.id!r} is not in tasks/")
+        return Rescore(
+            path, False, RescoreCode.unknown_task, f"task {receipt.task.id!r} is not in tasks/"
+        )
     task_dir = root / "tasks" / receipt.task.id
     current = task_digest(task_dir, spec)
     if current != receipt.task.digest:
@@ -72,18 +75,18 @@ def rescore_receipt(
         return Rescore(
             path,
             False,
-            "task-digest",
+            RescoreCode.task_digest,
             f"task {receipt.task.id} is {current} here, the receipt ran {receipt.task.digest}",
         )
     try:
         image = runtime_tag(root, spec.runtime_image)
     except ImageBuildError as exc:
-        return Rescore(path, False, "image", str(exc))
+        return Rescore(path, False, RescoreCode.image, str(exc))
     patch = (path.parent / receipt.artifacts.patch.path).read_text(encoding="utf-8")
     try:
         outcome = run(task_dir, spec, patch, image)
     except ChecksInfraError as exc:
-        return Rescore(path, False, "infra", f"checks could not run: {exc}")
+        return Rescore(path, False, RescoreCode.infra, f"checks could not run: {exc}")
     fresh = {v.name: v.passed for v in outcome.verdicts}
     recorded = _recorded(receipt)
     differs = [
@@ -93,5 +96,5 @@ def rescore_receipt(
         if fresh.get(name) != was
     ]
     if differs:
-        return Rescore(path, False, "differs", "; ".join(differs))
-    return Rescore(path, True, "ok")
+        return Rescore(path, False, RescoreCode.differs, "; ".join(differs))
+    return Rescore(path, True, RescoreCode.ok)

@@ -20,10 +20,10 @@ from runner.board import (
     build_board,
     collect_verified,
     expand_receipt_paths,
+    receipts_verifier,
     render_site,
     write_tree,
 )
-from runner.board._inputs import receipts_verifier
 from runner.catalog import Catalog, CatalogError, load_agents
 from runner.cell import CellError, CellResult, RunnerKey, run_many, shard_context, write_trust
 from runner.images import ImageBuildError, inspect_image, read_lock, runtime_tag
@@ -63,12 +63,9 @@ class SweepResult:
 def missing_images(catalog: Catalog, cells: Sequence[CellId]) -> list[str]:
     """The commands that build what these cells need and this engine lacks: checked before any
     shard starts, so a fresh machine gets one clear line instead of a failure per cell."""
-    try:
-        lock = read_lock(catalog.root / "images")["images"]
-    except FileNotFoundError:
-        lock = {}
+    lock = read_lock(catalog.root / "images").images
     agents = sorted({c.agent for c in cells})
-    absent_agents = [a for a in agents if a not in lock or inspect_image(lock[a]["tag"]) is None]
+    absent_agents = [a for a in agents if a not in lock or inspect_image(lock[a].tag) is None]
     runtimes = sorted({catalog.tasks[c.task].runtime_image for c in cells})
     absent_runtimes = []
     for name in runtimes:

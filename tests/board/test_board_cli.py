@@ -48,7 +48,9 @@ def verifier() -> Ed25519Verifier:
 
 @pytest.fixture(autouse=True)
 def _verifier(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("runner.cli._board.load_verifier", lambda trust, schema: verifier())
+    monkeypatch.setattr(
+        "runner.cli._board.load_verifier", lambda trust, schema, digests=None: verifier()
+    )
 
 
 def write(folder: Path, receipt: Receipt, key: Ed25519PrivateKey = OFFICIAL_KEY) -> Path:

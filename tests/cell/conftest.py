@@ -22,8 +22,12 @@ def images_ready(docker_engine: None, root: Path, catalog: Catalog) -> None:
     """The agent and runtime images must be built: cells cannot run otherwise."""
     from runner.images import runtime_tag
 
-    lock = read_lock(root / "images")["images"]
-    missing = [lock[a]["tag"] for a in catalog.agents if inspect_image(lock[a]["tag"]) is None]
+    lock = read_lock(root / "images").images
+    missing = [
+        lock[a].tag if a in lock else f"{a} (not in images/lock.json)"
+        for a in catalog.agents
+        if a not in lock or inspect_image(lock[a].tag) is None
+    ]
     runtimes = {catalog.tasks[t].runtime_image for t in TASKS.values()}
     missing += [t for r in runtimes if inspect_image(t := runtime_tag(root, r)) is None]
     if missing:

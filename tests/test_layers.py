@@ -1,0 +1,68 @@
+"""The import contracts of pyproject.toml hold, and they bite: a forbidden import fails them."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+LINT = "from importlinter.cli import lint_imports_command; lint_imports_command()"
+
+
+def _lint(tree: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    return subprocess.run(
+        [sys.executable, "-c", LINT, "--no-cache"],
+        cwd=tree,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    shutil.copytree(
+        ROOT / "runner", tmp_path / "runner", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    return tmp_path
+
+
+def test_the_tree_keeps_every_contract(tree: Path) -> None:
+    res = _lint(tree)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "BROKEN" not in res.stdout
+
+
+@pytest.mark.parametrize(
+    ("module", "line", "contract"),
+    [
+        # A cell that reached for the board would make cell and board one layer.
+        ("cell/_lifecycle.py", "import runner.board", "Layers"),
+        # The bottom layer must not know who builds on it.
+        ("receipts/_models.py", "import runner.plan", "Layers"),
+        ("sandbox/_base.py", "import runner.cell", "Layers"),
+        # Reaching past another package's __init__.
+        ("board/_build.py", "from runner.receipts._verify import SchemaCheck", "private modules"),
+        # Independent siblings of one layer.
+        ("proxy/_config.py", "import runner.oracle", "Layers"),
+    ],
+)
+def test_a_forbidden_import_breaks_a_contract(
+    tree: Path, module: str, line: str, contract: str
+) -> None:
+    path = tree / "runner" / module
+    text = path.read_text(encoding="utf-8")
+    path.write_text(f"{text}\n{line}  # noqa: E402\n", encoding="utf-8")
+    res = _lint(tree)
+    assert res.returncode != 0
+    broken = [ln for ln in res.stdout.splitlines() if ln.endswith("BROKEN")]
+    assert any(contract in ln for ln in broken), res.stdout
