@@ -10,6 +10,9 @@ from pathlib import Path
 from runner.catalog import CatalogError, load_catalog
 from runner.images import BASE_TAG, inspect_image
 
+# The one place that says how to start an engine on a plain Linux machine (the commands .ci/run
+# uses); every "start Docker" advice points there rather than repeating half of it.
+START_DOCKER = "README.md, section Starting Docker"
 DOCKERD = "dockerd --bridge=none --iptables=false --ip-forward=false --ip-masq=false &"
 
 
@@ -24,7 +27,10 @@ class Finding:
 def _docker() -> Finding:
     if shutil.which("docker") is None:
         return Finding(
-            "docker engine", False, "docker CLI not found", "apt-get install -y docker.io"
+            "docker engine",
+            False,
+            "docker CLI not found",
+            f"apt-get install -y docker.io, then start the engine ({START_DOCKER})",
         )
     import docker
 
@@ -34,13 +40,23 @@ def _docker() -> Finding:
         client.close()
     except Exception as exc:  # docker-py raises several unrelated types for "no engine"
         reason = str(exc).splitlines()[0][:120]
-        return Finding("docker engine", False, f"not answering ({reason})", f"start it: {DOCKERD}")
+        return Finding(
+            "docker engine",
+            False,
+            f"not answering ({reason})",
+            f"start it: {DOCKERD} ({START_DOCKER})",
+        )
     return Finding("docker engine", True, f"Docker {version}")
 
 
 def _base_image(engine_ok: bool) -> Finding:
     if not engine_ok:
-        return Finding("base image", False, "unknown: the engine does not answer", "start Docker")
+        return Finding(
+            "base image",
+            False,
+            "unknown: the engine does not answer",
+            f"start Docker ({START_DOCKER})",
+        )
     image = inspect_image(BASE_TAG)
     if image is None:
         return Finding(

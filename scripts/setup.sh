@@ -23,7 +23,7 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
 fi
 
 if ! docker info >/dev/null 2>&1; then
-  echo "setup: the Docker engine does not answer; start it (see README) and run again" >&2
+  echo "setup: the Docker engine does not answer; start it (README.md, section Starting Docker: apt-get install docker.io, then dockerd in the background) and run again" >&2
   exit 1
 fi
 ca_args=()

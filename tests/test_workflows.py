@@ -162,3 +162,58 @@ def test_verify_receipts_reads_the_pr_as_data() -> None:
             assert step.get("working-directory") == "base"
         assert "./pr" not in step.get("run", "")
     assert any("--rescore" in s.get("run", "") for _j, s in steps(doc))
+
+
+def test_receipt_verification_in_workflows_names_its_trust_store() -> None:
+    # Without an explicit store cab also reads a receipts folder's own trust/ (issue 22): in the
+    # maintainers' workflows that would let the receipts vouch for themselves.
+    for name, flag in (("verify-receipts.yml", "--trust-dir"), ("sweep.yml", "--trust-dir")):
+        runs = [s.get("run", "") for _j, s in steps(load(ROOT / ".github/workflows" / name))]
+        commands = [
+            line
+            for run in runs
+            for line in run.replace("\\\n", " ").splitlines()
+            if re.search(r"\bcab (receipts verify|board build)\b", line)
+        ]
+        assert commands, name
+        for line in commands:
+            wanted = "--trust " if "board build" in line else f"{flag} "
+            assert wanted in line, f"{name}: {line.strip()}"
+
+
+def _verify_step(tmp_path: Path, receipts: Path) -> tuple[str, list[str]]:
+    """Run verify-receipts.yml's verify step with a stand-in `cab` that records its arguments."""
+    doc = load(ROOT / ".github/workflows/verify-receipts.yml")
+    step = next(s for _j, s in steps(doc) if s.get("id") == "verify")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(parents=True)
+    calls = tmp_path / "calls"
+    (bin_dir / "cab").write_text(f'#!/bin/sh\necho "$*" >> {calls}\necho "1/1 receipts ok"\n')
+    (bin_dir / "cab").chmod(0o755)
+    out = tmp_path / "github_output"
+    env = {
+        "PATH": f"{bin_dir}:/usr/bin:/bin",
+        "PR_RECEIPTS": str(receipts),
+        "RUNNER_TEMP": str(tmp_path),
+        "GITHUB_OUTPUT": str(out),
+    }
+    subprocess.run(["bash", "-euo", "pipefail", "-c", step["run"]], env=env, check=True)
+    recorded = calls.read_text().splitlines() if calls.exists() else []
+    return out.read_text().strip(), recorded
+
+
+def test_a_pull_request_cannot_ship_a_trust_folder(tmp_path: Path) -> None:
+    receipts = tmp_path / "pr" / "receipts"
+    cell = receipts / "community" / "mallory" / "aider__m__t__a1"
+    cell.mkdir(parents=True)
+    (cell / "aider__m__t__a1.dsse.json").write_text("{}")
+    status, calls = _verify_step(tmp_path / "ok", receipts)
+    assert status == "status=0"
+    assert calls == [f"receipts verify {receipts} --trust-dir keys --check-tasks"]
+
+    (receipts / "community" / "mallory" / "trust").mkdir()
+    (receipts / "community" / "mallory" / "trust" / "allowed_signers").write_text("mallory ...\n")
+    status, calls = _verify_step(tmp_path / "bad", receipts)
+    assert status == "status=1" and calls == []
+    report = (tmp_path / "bad" / "verify.txt").read_text()
+    assert "FAIL a trust folder is not part of a submission" in report

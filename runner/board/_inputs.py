@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Protocol
 
 from runner.board._build import BoardError, VerifiedReceipt
-from runner.receipts import RealPaths, Receipt, Tier, walk_named
+from runner.receipts import RealPaths, Receipt, Tier, TrustStore, walk_named
 
 # Envelope file names a directory argument expands to (DSSE envelopes and Sigstore bundles).
 RECEIPT_SUFFIXES = (".dsse.json", ".sigstore.json")
@@ -100,15 +100,16 @@ def adapt_verdicts(verdicts: Iterable[VerdictLike]) -> list[VerificationResult]:
 
 
 def receipts_verifier(
-    trust_dir: Path,
+    trust_dir: Path | TrustStore,
     schema_path: Path | None = None,
     *,
     workers: int | None = None,
     task_digests: Mapping[str, str] | None = None,
 ) -> ReceiptVerifier:
     """The project's verifier (runner.receipts.verify_receipts with the trust store in
-    `trust_dir`) behind the board's interface. Looked up at run time so the board builds and
-    type-checks on its own; without it no board is built from unverified receipts.
+    `trust_dir`, or a store already resolved) behind the board's interface. Looked up at run
+    time so the board builds and type-checks on its own; without it no board is built from
+    unverified receipts.
 
     workers: processes to verify in; default as `cab receipts verify` picks them
     (runner.receipts.auto_workers). task_digests: task id -> digest of the task tree the
@@ -121,7 +122,7 @@ def receipts_verifier(
             "receipt verification is not available in this build "
             "(runner.receipts.verify_receipts); refusing to build a board from unverified receipts"
         )
-    trust = load_trust(trust_dir)
+    trust = load_trust(trust_dir) if isinstance(trust_dir, Path) else trust_dir
 
     def run(paths: Sequence[Path], /) -> Sequence[VerificationResult]:
         procs = workers if workers is not None else receipts_pkg.auto_workers(len(paths))

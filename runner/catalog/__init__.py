@@ -20,6 +20,7 @@ from runner.catalog._models import (
     DiffPolicy,
     FailureClass,
     HostModel,
+    Language,
     ModelCatalog,
     ModelStatus,
     RecordSource,
@@ -27,6 +28,7 @@ from runner.catalog._models import (
     StepRule,
     TaskSpec,
     UsageRule,
+    VisibleTests,
 )
 
 __all__ = [
@@ -40,6 +42,7 @@ __all__ = [
     "DiffPolicy",
     "FailureClass",
     "HostModel",
+    "Language",
     "ModelCatalog",
     "ModelStatus",
     "RecordSource",
@@ -47,6 +50,7 @@ __all__ = [
     "StepRule",
     "TaskSpec",
     "UsageRule",
+    "VisibleTests",
     "find_root",
     "is_calibration",
     "load_agents",

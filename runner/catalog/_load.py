@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import tomllib
 from collections.abc import Iterable
@@ -140,23 +141,43 @@ def _selected(rel: str, include: list[str], exclude: list[str]) -> bool:
     )
 
 
+# What the task digest covers (METHODOLOGY.md section 9, "The task digest"): what the agent sees
+# (instruction.md, repo/) and what the checks use (tests/, and the fields of task.toml that the cell
+# and the checks read). Nothing else: the gold patch is seen by neither, so fixing a typo in it
+# must not invalidate the receipts of the task.
+DIGEST_FILES = ("instruction.md",)
+DIGEST_DIRS = ("repo", "tests")
+DIGEST_SPEC_FIELDS = frozenset({"runtime_image", "time_limit_s", "checks"})
+_SPEC_ENTRY = "task.toml#" + ",".join(sorted(DIGEST_SPEC_FIELDS))
+
+
+def _covered(rel: str) -> bool:
+    top, sep, _rest = rel.partition("/")
+    return rel in DIGEST_FILES or (bool(sep) and top in DIGEST_DIRS)
+
+
 def task_digest(task_dir: Path, spec: TaskSpec | None = None) -> str:
-    """sha256 over the task tree: for each selected file in sorted POSIX path order, the path,
-    a NUL, the file's sha256, a newline. Modes and mtimes do not count; symlinks are refused
-    (a task must not point outside itself)."""
+    """sha256 over what the agent sees and the checks use: for each covered file (`_covered`, then
+    the task's [digest] include/exclude globs) in sorted POSIX path order, the path, a NUL, the
+    file's sha256, a newline; then the entry for task.toml's run fields (DIGEST_SPEC_FIELDS as
+    sorted-key compact JSON) the same way. Modes and mtimes do not count; symlinks anywhere in the
+    task tree are refused (a task must not point outside itself)."""
     spec = spec or parse_file(task_dir / "task.toml", TaskSpec)
     rules = spec.digest
-    h = hashlib.sha256()
     files = []
     for p in task_dir.rglob("*"):
         rel = p.relative_to(task_dir).as_posix()
         if p.is_symlink():
             raise CatalogError(p, "", "symlinks are not allowed in a task tree")
-        if p.is_file() and _selected(rel, rules.include, rules.exclude):
+        if p.is_file() and _covered(rel) and _selected(rel, rules.include, rules.exclude):
             files.append(rel)
-    for rel in sorted(files):
-        h.update(rel.encode() + b"\0" + hashlib.sha256((task_dir / rel).read_bytes()).digest())
-        h.update(b"\n")
+    entries = [(rel, (task_dir / rel).read_bytes()) for rel in sorted(files)]
+    run_fields = spec.model_dump(mode="json", include=set(DIGEST_SPEC_FIELDS))
+    compact = json.dumps(run_fields, sort_keys=True, separators=(",", ":"))
+    entries.append((_SPEC_ENTRY, compact.encode()))
+    h = hashlib.sha256()
+    for rel, data in entries:
+        h.update(rel.encode() + b"\0" + hashlib.sha256(data).digest() + b"\n")
     return "sha256:" + h.hexdigest()
 
 

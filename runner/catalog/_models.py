@@ -419,10 +419,24 @@ class Checks(Strict):
 
 
 class DigestRules(Strict):
-    """Which files of the task tree feed the task digest (sha256 in canonical path order)."""
+    """Which of the files the digest covers (instruction.md, repo/, tests/) feed it; the globs
+    can narrow that set, never widen it (solution.patch is never part of the digest)."""
 
     include: list[str] = Field(default_factory=lambda: ["**"])
     exclude: list[str] = Field(default_factory=lambda: ["**/__pycache__/**", "**/*.pyc"])
+
+
+class VisibleTests(Strict):
+    """The task's own tests in repo/ (what a contributor of the project runs): `cab tasks validate`
+    runs them on the baseline and with the gold patch, and both must pass. Not a check: an
+    agent's patch is never judged by them, so they are outside the task digest."""
+
+    command: list[str] | None = Field(
+        default=None,
+        description="Run in /repo, exit 0 = pass; no network, hidden tests not mounted. Default by "
+        "language: python `python3 -m pytest -q -p no:cacheprovider`, javascript/typescript "
+        "`node --test`, shell `bash tests/run.sh`; language other must give one",
+    )
 
 
 class TaskSpec(Strict):
@@ -436,3 +450,4 @@ class TaskSpec(Strict):
     time_limit_s: int = Field(gt=0, le=7200)
     checks: Checks
     digest: DigestRules = Field(default_factory=DigestRules)
+    visible_tests: VisibleTests = Field(default_factory=VisibleTests)

@@ -2,6 +2,7 @@
 
   python3 /in/driver.py lint    baseline lint, apply the patch, patched lint -> /out/lint.json
   python3 /in/driver.py runner  apply the patch, run the runner command      -> /out/runner.json
+  python3 /in/driver.py visible apply the patch, run repo/'s own tests        -> /out/visible.json
 
 /src/repo is the task's pristine repo (read-only), /in holds patch.diff and spec.json. Each phase
 runs in its own container, so code from the patch (run by the tests) never shares a container
@@ -155,11 +156,39 @@ def phase_runner(spec: dict[str, Any]) -> None:
     write_json("/out/runner.json", record)
 
 
+def phase_visible(spec: dict[str, Any]) -> None:
+    """The task's own tests in /repo (no /tests mounted): exit status and output tails. Only
+    `cab tasks validate` runs this phase, on the baseline and the gold patch."""
+    record: dict[str, Any] = {"apply_error": apply_patch()}
+    if record["apply_error"] is None:
+        with open("/tmp/visible.out", "wb") as out:
+            try:
+                proc = subprocess.Popen(
+                    spec["visible_command"], cwd="/repo", stdout=out, stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )  # fmt: skip
+            except OSError as exc:
+                record.update(exit=127, timed_out=False)
+                out.write(str(exc).encode())
+            else:
+                try:
+                    record.update(
+                        exit=proc.wait(timeout=spec["visible_timeout_s"]), timed_out=False
+                    )
+                except subprocess.TimeoutExpired:
+                    record.update(exit=None, timed_out=True)
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        record["output"] = read_tail("/tmp/visible.out")
+    write_json("/out/visible.json", record)
+
+
 def main() -> None:
     with open("/in/spec.json", encoding="utf-8") as fh:
         spec = json.load(fh)
     prepare()
-    {"lint": phase_lint, "runner": phase_runner}[sys.argv[1]](spec)
+    {"lint": phase_lint, "runner": phase_runner, "visible": phase_visible}[sys.argv[1]](spec)
 
 
 if __name__ == "__main__":

@@ -23,14 +23,14 @@ from runner.board import (
 )
 from runner.catalog import CatalogError, ModelCatalog, load_agents, parse_file, task_digests
 from runner.cli._common import Ctx, InputError, json_option, pass_ctx, print_json
-from runner.receipts import cyclic_gc_paused
+from runner.receipts import TrustStore, TrustStoreError, cyclic_gc_paused, resolve_trust
 
 
 def load_verifier(
-    trust_dir: Path, schema_path: Path | None, task_digests: Mapping[str, str] | None = None
+    trust: TrustStore, schema_path: Path | None, task_digests: Mapping[str, str] | None = None
 ) -> ReceiptVerifier:
     """Seam for tests: the verifier `cab board build` runs every receipt through."""
-    return receipts_verifier(trust_dir, schema_path, task_digests=task_digests)
+    return receipts_verifier(trust, schema_path, task_digests=task_digests)
 
 
 @click.group()
@@ -82,7 +82,8 @@ def board() -> None:
     "trust_dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Trust store (default: <root>/keys).",
+    help="Trust store, read alone (default: <root>/keys plus the own trust/ of each receipts "
+    "folder given, as `cab cell run` writes it; that one never vouches for official receipts).",
 )
 @json_option
 @pass_ctx
@@ -129,9 +130,12 @@ def board_build(
         if not paths:
             raise BoardError(f"no receipt files under {', '.join(map(str, receipts))}")
         click.echo(f"[board] verifying {len(paths)} receipts", err=True)
-        verifier = load_verifier(
-            trust_dir or ctx.root / "keys", schema_dir / "receipt.schema.json", digests
-        )
+        try:
+            trust = resolve_trust(receipts, ctx.root / "keys", trust_dir)
+        except TrustStoreError as exc:
+            raise BoardError(str(exc)) from None
+        click.echo(f"[board] {trust.line()}", err=True)
+        verifier = load_verifier(trust.store, schema_dir / "receipt.schema.json", digests)
         # The pause lasts to the end of the command: resuming the collector with the verified
         # receipts alive costs a rescan of all of them (0.3 s for 10,000) for nothing, as the
         # process exits once the board is written.
@@ -164,6 +168,7 @@ def board_build(
                 "cells": len(result.cells),
                 "skipped": [{"path": str(r.path), "reason": r.reason} for r in rejected],
                 "archive": str(archived) if archived else None,
+                "trust_stores": [s.to_json() for s in trust.sources],
             }
         )
         return

@@ -95,8 +95,8 @@ def _run(
     if as_json:
         print_json({"results": summary_json(results), "trust_dir": str(trust_dir)})
     else:
-        click.echo(f"[cell] verify with: cab receipts verify {out_dir} --trust-dir {trust_dir}",
-                   err=True)  # fmt: skip
+        # The folder's own trust/ (trust_dir) is read by default: no --trust-dir to copy.
+        click.echo(f"[cell] verify with: cab receipts verify {out_dir}", err=True)
     return results
 
 

@@ -28,8 +28,8 @@ from runner.receipts import (
     auto_workers,
     find_receipts,
     load_private_key,
-    load_trust_store,
     loads_strict,
+    resolve_trust,
     sign_receipt,
     sign_receipt_keyless,
     verify_receipts,
@@ -103,7 +103,8 @@ def receipts_sign(
     "--trust-dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Trust store folder (default: <root>/keys).",
+    help="Trust store folder, read alone (default: <root>/keys plus the own trust/ of each "
+    "folder given, as `cab cell run` writes it; that one never vouches for official receipts).",
 )
 @click.option(
     "--schema",
@@ -148,20 +149,22 @@ def receipts_verify(
 ) -> None:
     """Verify receipts (files, or folders searched for *.dsse.json / *.sigstore.json) offline.
 
-    Prints one line per receipt and a summary; exits 0 only when every receipt passes. With
-    --rescore, a receipt whose task tree differs from the one it ran on cannot be re-scored and
-    fails.
+    Without --trust-dir, reads <root>/keys plus the own trust/ of each folder given (what
+    `cab cell run --out DIR` writes) and says so on stderr. Prints one line per receipt and a
+    summary; exits 0 only when every receipt passes. With --rescore, a receipt whose task tree
+    differs from the one it ran on cannot be re-scored and fails.
     """
     if rescore_sample is not None and not rescore:
         raise click.UsageError("--rescore-sample goes with --rescore")
-    trust_dir = trust_dir or ctx.root / "keys"
     if schema_path is None:
         default = ctx.root / "schemas" / "receipt.schema.json"
         schema_path = default if default.is_file() else None
     try:
-        trust = load_trust_store(trust_dir)
+        trust = resolve_trust(paths, ctx.root / "keys", trust_dir)
     except TrustStoreError as exc:
         raise InputError(str(exc)) from None
+    if not as_json and trust_dir is None:  # chosen for the user: say which (--json always does)
+        click.echo(trust.line(), err=True)
     digests = None
     if check_tasks:
         with catalog_errors():
@@ -175,7 +178,7 @@ def receipts_verify(
         )
     try:
         verdicts = verify_receipts(
-            paths, trust, schema_path=schema_path, task_digests=digests, workers=workers
+            paths, trust.store, schema_path=schema_path, task_digests=digests, workers=workers
         )
     except (OSError, StrictJsonError, SchemaError) as exc:
         reason = str(exc).splitlines()[0]
@@ -185,7 +188,12 @@ def receipts_verify(
     failed = sum(not v.ok for v in verdicts)
     if as_json:
         print_json(
-            {"ok": failed == 0, "failed": failed, "receipts": [v.to_json() for v in verdicts]}
+            {
+                "ok": failed == 0,
+                "failed": failed,
+                "receipts": [v.to_json() for v in verdicts],
+                "trust_stores": [s.to_json() for s in trust.sources],
+            }
         )
     else:
         for v in verdicts:

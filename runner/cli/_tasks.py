@@ -22,7 +22,9 @@ def tasks() -> None:
 def tasks_validate(ctx: Ctx, task_ids: tuple[str, ...], as_json: bool) -> None:
     """Prove tasks are valid: the baseline fails the runner check (a fail_to_pass test fails,
     every pass_to_pass test passes), solution.patch passes runner, lint and diff, a second run
-    gives the same verdicts, and the task digest is stable. All tasks when no ID is given.
+    gives the same verdicts, every hidden test that runs is in fail_to_pass or pass_to_pass,
+    the visible tests in repo/ pass on the baseline and with solution.patch, and the task digest
+    is stable. All tasks when no ID is given.
 
     Runs in containers from each task's runtime image (`cab images build-runtime --all`).
     """
@@ -58,7 +60,8 @@ def tasks_validate(ctx: Ctx, task_ids: tuple[str, ...], as_json: bool) -> None:
                 click.echo(
                     f"ok   {spec.id:<32} {result.seconds:6.1f}s  baseline fails "
                     f"{len(result.baseline_failing)}/{len(spec.checks.runner.fail_to_pass)} "
-                    f"fail_to_pass; gold passes runner, lint, diff x2  {result.digest[:19]}"
+                    f"fail_to_pass; gold passes runner, lint, diff x2; visible tests pass  "
+                    f"{result.digest[:19]}"
                 )
             else:
                 click.echo(f"FAIL {spec.id:<32} {result.seconds:6.1f}s  {result.reason}")

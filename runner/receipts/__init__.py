@@ -59,6 +59,13 @@ from runner.receipts._trust import (
     load_trust_store,
     parse_allowed_signers,
 )
+from runner.receipts._trust_sources import (
+    FOLDER_TRUST,
+    ResolvedTrust,
+    TrustKind,
+    TrustSource,
+    resolve_trust,
+)
 from runner.receipts._verify import (
     SchemaCheck,
     Verdict,
@@ -72,6 +79,7 @@ from runner.receipts._verify import (
 __all__ = [
     "DRAFT",
     "ENVELOPE_SUFFIX",
+    "FOLDER_TRUST",
     "INTOTO_PAYLOAD_TYPE",
     "RECEIPT_NAMESPACE",
     "AgentRef",
@@ -95,6 +103,7 @@ __all__ = [
     "ReceiptError",
     "RejectionCode",
     "RescoreCode",
+    "ResolvedTrust",
     "RunnerRef",
     "SchemaCheck",
     "Sha256",
@@ -106,6 +115,8 @@ __all__ = [
     "TaskRef",
     "Tier",
     "Timings",
+    "TrustKind",
+    "TrustSource",
     "TrustStore",
     "TrustStoreError",
     "Usage",
@@ -129,6 +140,7 @@ __all__ = [
     "parse_allowed_signers",
     "public_key_line",
     "render_schema",
+    "resolve_trust",
     "schema_check",
     "sha256_file",
     "sign_envelope",
