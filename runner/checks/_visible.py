@@ -1,8 +1,9 @@
 """What `cab tasks validate` checks beyond the three checks: the task's own (visible) tests in
 repo/ pass on the baseline and with the gold patch, and no hidden test is left unscored.
 
-Kept apart from _run.py: it adds one container phase ("visible", see _driver.py) through the same
-`_phase` every check container goes through, and no check or receipt depends on it.
+Kept apart from _run.py: it adds one container phase ("visible", see _driver.py), run the way
+every check container is (_run_container, a one-shot run of runner.sandbox), and no check or
+receipt depends on it.
 """
 
 from __future__ import annotations
@@ -12,12 +13,19 @@ import shutil
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from runner.catalog import Language, TaskSpec
-from runner.checks._run import DRIVER, _check_image_user, _phase
+from runner.checks._run import (
+    _check_image_user,
+    _Job,
+    _no_record,
+    _run_container,
+    _write_inputs,
+)
 from runner.checks._verdict import listing
+from runner.sandbox import DOCKER_ONE_SHOT, OneShotRunner
 
 VISIBLE_TIMEOUT_S = 300
 # The command a project of each language runs its own tests with, from /repo. The python one
@@ -64,24 +72,32 @@ def visible_verdict(record: dict[str, Any]) -> VisibleRun:
     return VisibleRun(False, f"exit {code}: {why}")
 
 
-def run_visible_tests(task_dir: Path, spec: TaskSpec, patch: str, image: str) -> VisibleRun:
+def run_visible_tests(
+    task_dir: Path,
+    spec: TaskSpec,
+    patch: str,
+    image: str,
+    *,
+    one_shot: OneShotRunner = DOCKER_ONE_SHOT,
+) -> VisibleRun:
     """Apply `patch` (empty: the baseline) to a pristine repo/ and run its own tests in a
     container from the task's runtime image. Raises ChecksInfraError when Docker fails."""
     task_dir = task_dir.resolve()
-    _check_image_user(image)
+    _check_image_user(one_shot, image)
     spec_json = {"visible_command": visible_command(spec), "visible_timeout_s": VISIBLE_TIMEOUT_S}
     in_dir = Path(tempfile.mkdtemp(prefix="cab-in-"))
     try:
-        in_dir.chmod(0o755)
-        (in_dir / "patch.diff").write_text(patch, encoding="utf-8")
-        (in_dir / "spec.json").write_text(json.dumps(spec_json), encoding="utf-8")
-        shutil.copyfile(DRIVER, in_dir / "driver.py")
-        for p in in_dir.iterdir():
-            p.chmod(0o644)
-        record, out_dir, _raw = _phase(image, "visible", task_dir, in_dir, VISIBLE_TIMEOUT_S)
-        shutil.rmtree(out_dir, ignore_errors=True)
+        _write_inputs(in_dir, patch, spec_json)
+        job = _Job(task_dir, image, in_dir, PurePosixPath("visible.xml"), one_shot)
+        result, raw, _ = _run_container(job, "visible", VISIBLE_TIMEOUT_S)
     finally:
         shutil.rmtree(in_dir, ignore_errors=True)
+    try:
+        record = json.loads(raw) if raw is not None else None
+    except ValueError:
+        record = None
+    if not isinstance(record, dict):
+        raise _no_record("visible", result)
     return visible_verdict(record)
 
 
