@@ -13,8 +13,10 @@ from runner.board._inputs import (
     RECEIPT_SUFFIXES,
     ReceiptVerifier,
     VerificationResult,
+    adapt_verdicts,
     collect_verified,
     expand_receipt_paths,
+    receipts_verifier,
 )
 from runner.board._models import (
     AgentSummary,
@@ -30,10 +32,20 @@ from runner.board._models import (
     UnscoredCell,
 )
 from runner.board._output import archive_board, board_files, board_schema, write_tree
+from runner.board._publish import (
+    MODELS_TOML,
+    RECEIPTS_DIR,
+    published_board,
+    published_files,
+    select_standing,
+)
+from runner.board._recheck import SiteCheck, recheck_site
 from runner.board._render import render_site
 from runner.board._stats import mcnemar_exact_p, wilson_interval
 
 __all__ = [
+    "MODELS_TOML",
+    "RECEIPTS_DIR",
     "RECEIPT_SUFFIXES",
     "AgentSummary",
     "Axes",
@@ -49,9 +61,11 @@ __all__ = [
     "ModelSummary",
     "Outcomes",
     "ReceiptVerifier",
+    "SiteCheck",
     "UnscoredCell",
     "VerificationResult",
     "VerifiedReceipt",
+    "adapt_verdicts",
     "archive_board",
     "board_files",
     "board_json",
@@ -63,8 +77,13 @@ __all__ = [
     "expand_receipt_paths",
     "load_board",
     "mcnemar_exact_p",
+    "published_board",
+    "published_files",
     "receipts_digest",
+    "receipts_verifier",
+    "recheck_site",
     "render_site",
+    "select_standing",
     "wilson_interval",
     "write_tree",
 ]
