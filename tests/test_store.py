@@ -96,7 +96,7 @@ def test_the_store_refuses_to_rewrite_a_receipt(tmp_path: Path, signed: Signed) 
     ["../escape/x", "/abs/x", "cell/../../x", "cell//x", "manifest.json", "top-level-file"],
 )
 def test_a_manifest_cannot_name_a_file_outside_its_cells(name: str) -> None:
-    with pytest.raises(ValueError, match="sweep folder|cell folder"):
+    with pytest.raises(ValueError, match=r"sweep folder|cell folder"):
         Manifest(methodology_version=V, sweep="s1", files={name: "sha256:" + "0" * 64},
                  receipts=[])  # fmt: skip
     with pytest.raises(ValueError):
