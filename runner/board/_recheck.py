@@ -29,14 +29,16 @@ class SiteCheck:
 
 
 def _first_difference(path: str, got: Any, want: Any) -> str | None:
-    """The JSON path of the first place `got` (published) and `want` (recomputed) differ."""
+    """Where `got` (published) and `want` (recomputed) first differ, as one line naming the
+    field by its JSON path (cells[2].pass_rate)."""
     if isinstance(got, dict) and isinstance(want, dict):
         for key in sorted(set(got) | set(want)):
+            here = f"{path}.{key}" if path else str(key)
             if key not in want:
-                return f"{path}.{key} is in board.json but not in the recomputed board"
+                return f"board.json: {here} is not a field of the recomputed board"
             if key not in got:
-                return f"{path}.{key} is missing from board.json"
-            found = _first_difference(f"{path}.{key}", got[key], want[key])
+                return f"board.json: {here} is missing"
+            found = _first_difference(here, got[key], want[key])
             if found:
                 return found
         return None
@@ -46,10 +48,10 @@ def _first_difference(path: str, got: Any, want: Any) -> str | None:
             if found:
                 return found
         if len(got) != len(want):
-            return f"{path} has {len(got)} entries in board.json, {len(want)} from the receipts"
+            return f"board.json: {path} has {len(got)} entries, the receipts give {len(want)}"
         return None
     if got != want or type(got) is not type(want):
-        return f"{path} is {json.dumps(got)} in board.json, {json.dumps(want)} from the receipts"
+        return f"board.json: {path} is {json.dumps(got)}, the receipts give {json.dumps(want)}"
     return None
 
 
@@ -59,7 +61,10 @@ def _verify_tier(site: Path, tier: Tier, verifier: ReceiptVerifier) -> list[Veri
     paths = expand_receipt_paths([folder]) if folder.is_dir() else []
     out = []
     for r in verifier(paths):
-        rel = r.path.relative_to(site.resolve()) if r.path.is_absolute() else r.path
+        try:
+            rel = r.path.relative_to(site.resolve())
+        except ValueError:  # a symlink out of the site: its target is not published
+            raise _Differs(f"{r.path}: outside {site} (a link out of the site)") from None
         if r.verified is None:
             raise _Differs(f"{rel}: {r.reason or 'not verified'}")
         v = r.verified
@@ -86,14 +91,15 @@ def _compare(site: Path, published: bytes, verified: list[VerifiedReceipt]) -> N
         raise _Differs(f"board.json lists receipt {missing}, which the site does not publish")
     if set(have) - listed:
         extra = have[sorted(set(have) - listed)[0]]
-        raise _Differs(f"{extra.path}: published, but not a receipt board.json lists")
+        where = extra.path.relative_to(site.resolve()) if extra.path else extra.digest
+        raise _Differs(f"{where}: published, but not a receipt board.json lists")
     catalog = _catalog(site / MODELS_TOML)
     try:
         rebuilt = board_json(build_board(verified, catalog, harness_version=harness))
     except BoardError as exc:
         raise _Differs(f"the receipts do not make a board: {exc}") from None
     if rebuilt != published:
-        line = _first_difference("board.json", board_doc, json.loads(rebuilt))
+        line = _first_difference("", board_doc, json.loads(rebuilt))
         raise _Differs(line or "board.json: not in its one stored form (sorted keys, indent 2)")
 
 

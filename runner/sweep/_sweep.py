@@ -264,9 +264,16 @@ def _store_and_build(
     result.rejected, result.superseded = built.rejected, built.superseded
 
 
-def default_sweep_id() -> str:
-    """Sortable and unique enough for one machine: the UTC time the sweep's merge ran."""
-    return datetime.now(UTC).strftime("local-%Y%m%dT%H%M%SZ")
+def default_sweep_id(store: Path) -> str:
+    """Sortable and unique in the store: the UTC time of the merge, with a counter when two
+    sweeps merge within one second."""
+    stamp = datetime.now(UTC).strftime("local-%Y%m%dT%H%M%SZ")
+    taken = {d.name for d in (store / METHODOLOGY_VERSION / "sweeps").glob(stamp + "*")}
+    n, sweep_id = 1, stamp
+    while sweep_id in taken:
+        n += 1
+        sweep_id = f"{stamp}-{n}"
+    return sweep_id
 
 
 def run_sweep(
@@ -315,8 +322,8 @@ def run_sweep(
     progress(f"verified {len(verdicts) - len(failed)}/{len(verdicts)} receipts")
     result = SweepResult(plan, plan.skipped, out_dir / "site", errors=errors)
     if store is not None:
-        _store_and_build(catalog, result, merged, trust_dir, store, sweep_id or default_sweep_id(),
-                         community, progress)  # fmt: skip
+        sweep_id = sweep_id or default_sweep_id(store)
+        _store_and_build(catalog, result, merged, trust_dir, store, sweep_id, community, progress)
         return result
     n_cells, n_receipts, rejected = build_site(catalog, merged, trust_dir, result.board_dir)
     result.cells_on_board, result.receipts_on_board, result.rejected = n_cells, n_receipts, rejected
