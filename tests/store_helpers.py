@@ -38,6 +38,7 @@ class Signed:
         finished: str | None = None,
         total_s: float | None = None,
         methodology: str | None = None,
+        task_digest: str | None = None,
         **predicate: Any,
     ) -> Path:
         """One signed cell folder under `parent`, named after its cell; returns the envelope."""
@@ -49,6 +50,8 @@ class Signed:
             doc["timings"]["total_s"] = total_s
         if methodology is not None:
             doc["methodology_version"] = methodology
+        if task_digest is not None:
+            doc["task"]["digest"] = task_digest
         key = f"{doc['cell']['agent']}__{doc['cell']['model']}__{doc['cell']['task']}__a"
         folder = parent / f"{key}{doc['cell']['attempt']}"
         (parent / ".tmp-cell").rename(folder)
