@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from runner.board import Board
 from runner.catalog import AgentSpec, ModelCatalog, TaskSpec
 from runner.receipts import Receipt
+from runner.store import Manifest
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -25,6 +26,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "task.schema.json": TaskSpec,
     "receipt.schema.json": Receipt,
     "board.schema.json": Board,
+    "store-manifest.schema.json": Manifest,
 }
 
 
