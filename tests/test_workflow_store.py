@@ -157,3 +157,32 @@ def test_runs_in_a_row_fill_one_board_and_take_community_receipts(actions: Actio
     actions.community = community
     third = actions.run()
     assert tree(third.board) == tree(second.board)
+
+
+VERIFY_JOBS: dict[str, Any] = yaml.safe_load(
+    (ROOT / ".github" / "workflows" / "verify-receipts.yml").read_text()
+)["jobs"]
+
+
+def test_the_pr_check_reads_each_runner_folder_as_one_set(tmp_path: Path) -> None:
+    """verify-receipts.yml's verify step: two runners may hold the same cell (the board reads
+    each runner's folder on its own); one runner may not hold it twice."""
+    write_bin(tmp_path / "bin")
+    (job_steps,) = (j["steps"] for j in VERIFY_JOBS.values())
+    job = Job.make(tmp_path, "verify", tmp_path / "bin")
+    signed = Signed(job.workspace / "base" / "keys")  # the base branch's trust store
+    community = job.workspace / "pr" / "receipts" / "community"
+    cell = {"agent": "codex", "model": "oracle", "task": "py-cron-steps",
+            "task_digest": task_digest(ROOT / "tasks" / "py-cron-steps")}  # fmt: skip
+    for runner in ("alice", "bob"):
+        signed.cell(community / runner, runner=runner, **cell)
+    ctx = {"github": {"workspace": str(job.workspace)}}
+    verify = job.run(step({"steps": job_steps}, id="verify"), ctx)
+    assert verify["status"] == "0", (job.temp / "verify.txt").read_text()
+    assert (job.temp / "verify.txt").read_text().count("ok community") == 2
+
+    signed.cell(community / "bob" / "again", runner="bob", **cell)  # bob's cell twice
+    verify = job.run(step({"steps": job_steps}, id="verify"), ctx)
+    assert verify["status"] == "1"
+    report = (job.temp / "verify.txt").read_text()
+    assert "bob" in report and "is also in" in report and "alice" not in report.split("FAIL")[1]

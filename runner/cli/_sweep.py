@@ -18,9 +18,28 @@ from runner.sweep import (
     DEFAULT_MODELS,
     DEFAULT_TASKS,
     SweepError,
+    SweepResult,
     missing_images,
     run_sweep,
 )
+
+
+def _summary(result: SweepResult, store_dir: Path | None) -> dict[str, object]:
+    """The --json summary (what a script reads after a sweep)."""
+    return {
+        "board": str(result.index),
+        "ran": len(result.plan.cells),
+        "already_done": result.already_done,
+        "reasons": result.plan.reason_counts(),
+        "store": str(store_dir) if store_dir else None,
+        "stored": result.stored,
+        "superseded": result.superseded,
+        "shards": len(result.plan.shards),
+        "receipts": result.receipts_on_board,
+        "cells": result.cells_on_board,
+        "rejected": result.rejected,
+        "errors": result.errors,
+    }
 
 
 @click.command()
@@ -152,22 +171,7 @@ def sweep(
     for line in result.rejected:
         click.echo(f"[sweep] not on the board: {line}", err=True)
     if as_json:
-        print_json(
-            {
-                "board": str(result.index),
-                "ran": len(result.plan.cells),
-                "already_done": result.already_done,
-                "reasons": result.plan.reason_counts(),
-                "store": str(store_dir) if store_dir else None,
-                "stored": result.stored,
-                "superseded": result.superseded,
-                "shards": len(result.plan.shards),
-                "receipts": result.receipts_on_board,
-                "cells": result.cells_on_board,
-                "rejected": result.rejected,
-                "errors": result.errors,
-            }
-        )
+        print_json(_summary(result, store_dir))
     else:
         click.echo(
             f"[sweep] board from {result.receipts_on_board} receipts "
