@@ -101,6 +101,20 @@ def test_a_manifest_cannot_name_a_file_outside_its_cells(name: str) -> None:
                  receipts=[])  # fmt: skip
     with pytest.raises(ValueError):
         Manifest(methodology_version="../1.0", sweep="s1", files={}, receipts=[])
+    with pytest.raises(ValueError, match="pattern"):
+        Manifest(methodology_version=V, sweep="s1", files={"c/x": "md5:00"}, receipts=[])
+
+
+def test_an_inflating_release_is_refused_before_it_is_read(
+    tmp_path: Path, signed: Signed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _store, release = _release(tmp_path, signed)
+    size = (release / "receipts.tar.gz").stat().st_size
+    with tarfile.open(release / "receipts.tar.gz", "r:gz") as tar:
+        assert sum(m.size for m in tar) > size  # it does inflate
+    monkeypatch.setattr("runner.store._bundle.MAX_BUNDLE_BYTES", size)
+    with pytest.raises(StoreError, match=f"unpacks to more than {size} bytes"):
+        unpack_release(release, tmp_path / "other")
 
 
 def _release(tmp_path: Path, signed: Signed) -> tuple[Path, Path]:

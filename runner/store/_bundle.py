@@ -17,7 +17,8 @@ from runner.store._layout import MANIFEST, Manifest, StoreError, sweep_dir
 from runner.store._write import read_manifest, sha256, write_sweep
 
 BUNDLE = "receipts.tar.gz"
-# A release asset far beyond any sweep's receipts is refused before it is read into memory.
+# A release far beyond any sweep's receipts is refused before it is read into memory: the
+# archive, and the sum of its members' sizes (a small archive can inflate to anything).
 MAX_BUNDLE_BYTES = 8 << 30
 
 
@@ -50,10 +51,14 @@ def _members(bundle: Path, manifest: Manifest) -> dict[str, bytes]:
     if bundle.stat().st_size > MAX_BUNDLE_BYTES:
         raise StoreError(f"{bundle}: larger than {MAX_BUNDLE_BYTES} bytes")
     files: dict[str, bytes] = {}
+    total = 0
     try:
         with tarfile.open(bundle, mode="r:gz") as tar:
             for info in tar:
                 name = info.name
+                total += info.size
+                if total > MAX_BUNDLE_BYTES:
+                    raise StoreError(f"{bundle}: unpacks to more than {MAX_BUNDLE_BYTES} bytes")
                 if not info.isfile() or (name not in manifest.files and name != MANIFEST):
                     raise StoreError(f"{bundle}: {name!r} is not a file its manifest lists")
                 if name in files:
