@@ -236,3 +236,31 @@ def test_a_superseded_receipt_stays_in_the_store_but_off_the_board(tmp_path: Pat
     assert (built.receipts, built.superseded) == (1, 1)
     board = json.loads((tmp_path / "site" / "board.json").read_text())
     assert board["cells"][0]["passes"] == 1 and board["cells"][0]["evidence"]["infra_errors"] == 0
+
+
+def test_a_plain_board_build_is_re_checkable_too(tmp_path: Path) -> None:
+    signed = Signed(tmp_path / "trust")
+    merged = _cells(signed, tmp_path / "merged", _matrix()[:3])
+    out = tmp_path / "site"
+    argv = [
+        "--root",
+        str(ROOT),
+        "board",
+        "build",
+        str(merged),
+        str(merged),
+        "--trust",
+        str(signed.trust_dir),
+        "-o",
+        str(out),
+    ]  # fmt: skip  (the same folder twice: one set)
+    result = CliRunner().invoke(main, argv)
+    assert result.exit_code == 0, result.output
+    assert _verify(out, signed.trust_dir) == (
+        0, ["ok board.json recomputed from 3 receipts: identical"],
+    )  # fmt: skip
+    # Checked against another trust store, the same site fails on its first receipt.
+    other = Signed(tmp_path / "other-trust")
+    other.key("someone-else")
+    code, lines = _verify(out, other.trust_dir)
+    assert code == 1 and lines[0].startswith("FAIL receipts/community/") and "trusted" in lines[0]

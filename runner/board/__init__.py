@@ -35,6 +35,7 @@ from runner.board._output import archive_board, board_files, board_schema, write
 from runner.board._publish import (
     MODELS_TOML,
     RECEIPTS_DIR,
+    publishable,
     published_board,
     published_files,
     select_standing,
@@ -77,6 +78,7 @@ __all__ = [
     "expand_receipt_paths",
     "load_board",
     "mcnemar_exact_p",
+    "publishable",
     "published_board",
     "published_files",
     "receipts_digest",

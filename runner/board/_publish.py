@@ -81,7 +81,10 @@ def published_files(verified: Sequence[VerifiedReceipt], models_toml: bytes) -> 
     the bytes that were verified, re-checked as they are copied."""
     files: dict[str, bytes] = {MODELS_TOML: models_toml}
     index = []
-    for v in sorted(verified, key=lambda v: (v.tier.value, v.receipt.cell.key)):
+    once: dict[str, VerifiedReceipt] = {}  # the same envelope given twice is one receipt
+    for v in sorted(verified, key=lambda v: str(v.path)):
+        once.setdefault(v.digest, v)
+    for v in sorted(once.values(), key=lambda v: (v.tier.value, v.receipt.cell.key)):
         if v.path is None:
             raise BoardError(f"receipt {v.digest} has no file to publish")
         folder = receipt_folder(v)
@@ -95,6 +98,12 @@ def published_files(verified: Sequence[VerifiedReceipt], models_toml: bytes) -> 
     text = json.dumps({"receipts": index}, indent=2, sort_keys=True) + "\n"
     files[RECEIPTS_INDEX] = text.encode("utf-8")
     return files
+
+
+def publishable(verified: Sequence[VerifiedReceipt]) -> bool:
+    """Whether the site can carry these receipts: each was verified from a file (receipts made
+    in memory, as in tests, have none to copy)."""
+    return bool(verified) and all(v.path is not None for v in verified)
 
 
 def published_board(

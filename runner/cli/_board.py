@@ -16,6 +16,8 @@ from runner.board import (
     diff_boards,
     expand_receipt_paths,
     load_board,
+    publishable,
+    published_files,
     recheck_site,
     render_site,
     write_tree,
@@ -145,8 +147,13 @@ def board_build(
             result = build_board(verified, catalog)
             for r in rejected:
                 click.echo(f"[board] skipped {r.path}: {r.reason or 'not verified'}", err=True)
-            site, summary = render_site(result, catalog, agent_names=agent_names, rejected=rejected)
+            # The site carries the receipts it stands on, so `cab board verify` can re-check it.
+            published = publishable(verified)
+            site, summary = render_site(result, catalog, agent_names=agent_names,
+                                        rejected=rejected, published=published)  # fmt: skip
             files = board_files(result, site, summary, board_schema(schema_dir))
+            if published:
+                files.update(published_files(verified, models_toml))
             write_tree(out, files)
             archived = archive_board(archive_dir, result, models_toml) if archive_dir else None
     except BoardError as exc:

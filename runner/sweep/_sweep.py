@@ -23,7 +23,9 @@ from runner.board import (
     build_board,
     collect_verified,
     expand_receipt_paths,
+    publishable,
     published_board,
+    published_files,
     receipts_verifier,
     render_site,
     write_tree,
@@ -144,10 +146,14 @@ def build_site(
         with cyclic_gc_paused():
             verified, rejected = collect_verified(paths, verifier, skip_invalid=True)
             board = build_board(verified, catalog.models)
+        published = publishable(verified)
         site, summary = render_site(
-            board, catalog.models, agent_names=agent_names, rejected=rejected
+            board, catalog.models, agent_names=agent_names, rejected=rejected, published=published
         )
-        write_tree(out, board_files(board, site, summary, board_schema(catalog.root / "schemas")))
+        files = board_files(board, site, summary, board_schema(catalog.root / "schemas"))
+        if published:
+            files.update(published_files(verified, (catalog.root / "models.toml").read_bytes()))
+        write_tree(out, files)
     except BoardError as exc:
         raise SweepError(str(exc)) from None
     return len(board.cells), len(board.receipts), [f"{r.path}: {r.reason}" for r in rejected]
