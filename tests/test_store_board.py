@@ -264,3 +264,18 @@ def test_a_plain_board_build_is_re_checkable_too(tmp_path: Path) -> None:
     other.key("someone-else")
     code, lines = _verify(out, other.trust_dir)
     assert code == 1 and lines[0].startswith("FAIL receipts/community/") and "trusted" in lines[0]
+
+
+def test_board_build_store_usage_errors(tmp_path: Path) -> None:
+    (tmp_path / "store").mkdir()
+    for extra in (["receipts-too"], ["--models", "models.toml"], ["--archive", "a"]):
+        argv = ["--root", str(ROOT), "board", "build", "--store", str(tmp_path / "store"),
+                "-o", str(tmp_path / "o"), *extra]  # fmt: skip
+        assert CliRunner().invoke(main, argv).exit_code == 2
+    no_args = CliRunner().invoke(main, ["--root", str(ROOT), "board", "build", "-o", "x"])
+    assert no_args.exit_code == 2 and "give RECEIPTS, or --store" in no_args.output
+    argv = ["--root", str(ROOT), "board", "build", "--store", str(tmp_path / "store"), "-o",
+            str(tmp_path / "o")]  # fmt: skip
+    empty = CliRunner().invoke(main, argv)
+    assert empty.exit_code == 2 and "nothing to build a board from" in empty.output
+    assert not (tmp_path / "o").exists()

@@ -111,9 +111,13 @@ def board_build(
 
     Every receipt is verified first; any that fails stops the build (exit 2) unless
     --skip-invalid. Writes OUT/board.json (schema-valid, deterministic), OUT/summary.md (fits a
-    GitHub job summary) and a static site with no external requests.
+    GitHub job summary) and a static site with no external requests, which carries the verified
+    receipts (OUT/receipts/) and the models.toml it was scored with, for `cab board verify`.
+    With --store, the board of a whole store instead of RECEIPTS.
     """
     if store_dir is not None or community_dir is not None:
+        if archive_dir is not None or models_path is not None:
+            raise click.UsageError("--archive and --models go with RECEIPTS, not with --store")
         _build_from_store(ctx, receipts, store_dir, community_dir, out, trust_dir, as_json)
         return
     if not receipts:
