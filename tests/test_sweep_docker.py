@@ -425,6 +425,41 @@ def test_cab_sweep_builds_a_board_and_resumes(tmp_path: Path, docker_engine: Non
     assert (json.loads(again.stdout)["ran"], json.loads(again.stdout)["already_done"]) == (0, 1)
 
 
+@pytest.mark.docker
+def test_cab_sweep_with_a_store_runs_nothing_twice(tmp_path: Path, docker_engine: None) -> None:
+    """The main job's shape (`cab sweep --store`) on one real cell: the second sweep, from a
+    fresh out folder, runs 0 cells and rebuilds the same board, which `cab board verify`
+    re-checks."""
+    env = {**os.environ, "CAB_ROOT": str(ROOT), "PYTHONPATH": str(ROOT)}
+
+    def sweep(out: str) -> dict[str, Any]:
+        argv = [sys.executable, "-m", "runner", "sweep", "--agents", "codex", "--models",
+                "oracle", "--tasks", "py-cron-steps", "--max-jobs", "1", "--out", out,
+                "--store", "store", "--key", str(tmp_path / "key"), "--json"]  # fmt: skip
+        proc = subprocess.run(argv, cwd=tmp_path, env=env, capture_output=True, text=True,
+                              timeout=600)  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+        result: dict[str, Any] = json.loads(proc.stdout)
+        return result
+
+    first = sweep("one")
+    assert (first["ran"], first["stored"], first["receipts"]) == (1, 1, 1)
+    second = sweep("two")
+    assert (second["ran"], second["already_done"], second["stored"]) == (0, 1, 0)
+    sites = [Path(r["board"]).parent for r in (first, second)]
+    files = [
+        {str(p.relative_to(site)): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+        for site in sites
+    ]
+    assert files[0] == files[1]
+    verify = subprocess.run(
+        [sys.executable, "-m", "runner", "board", "verify", str(sites[1]), "--trust",
+         str(tmp_path / "two" / "trust")],
+        env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert verify.returncode == 0 and verify.stdout.startswith("ok "), verify.stdout
+
+
 VERIFY_WORKFLOW = ROOT / ".github" / "workflows" / "verify-receipts.yml"
 COPY_IGNORE = shutil.ignore_patterns(
     ".git", ".venv", ".cab", "out", "site", "__pycache__", ".*_cache"
