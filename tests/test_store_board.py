@@ -279,3 +279,31 @@ def test_board_build_store_usage_errors(tmp_path: Path) -> None:
     empty = CliRunner().invoke(main, argv)
     assert empty.exit_code == 2 and "nothing to build a board from" in empty.output
     assert not (tmp_path / "o").exists()
+
+
+def test_board_verify_names_an_extra_or_linked_receipt(
+    site: tuple[Path, Path], tmp_path: Path
+) -> None:
+    out, trust = site
+    # A receipt of another (honest) board slipped into this site: verified, but not listed.
+    signed = Signed(tmp_path / "extra-trust")
+    extra = signed.cell(tmp_path / "extra", runner="extra-runner", agent="codex", model="oracle",
+                        task="py-cron-steps", attempt=9)  # fmt: skip
+    with (trust / "allowed_signers").open("a") as f:  # trusted as well as the site's signer
+        f.write((tmp_path / "extra-trust" / "allowed_signers").read_text())
+    shutil.copytree(extra.parent, out / "receipts" / "community" / extra.parent.name)
+    code, lines = _verify(out, trust)
+    assert code == 1
+    assert lines[0] == (f"FAIL receipts/community/{extra.parent.name}/{extra.name}: published, "
+                        "but not a receipt board.json lists")  # fmt: skip
+    shutil.rmtree(out / "receipts" / "community" / extra.parent.name)
+    # A published receipt replaced by a link to a copy outside the site.
+    folder = _published(out)
+    envelope = next(folder.glob("*.dsse.json"))
+    outside = tmp_path / "outside" / envelope.name
+    outside.parent.mkdir()
+    outside.write_bytes(envelope.read_bytes())
+    envelope.unlink()
+    envelope.symlink_to(outside)
+    code, lines = _verify(out, trust)
+    assert code == 1 and "outside" in lines[0]
