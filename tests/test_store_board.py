@@ -307,3 +307,21 @@ def test_board_verify_names_an_extra_or_linked_receipt(
     envelope.symlink_to(outside)
     code, lines = _verify(out, trust)
     assert code == 1 and "outside" in lines[0]
+
+
+def test_the_later_finish_is_the_later_instant_whatever_its_offset() -> None:
+    from datetime import timedelta, timezone
+
+    utc = make_receipt("codex", "null", "t1", "failed")  # finishes T0 + 300 s, in UTC
+    ahead = timezone(timedelta(hours=5))
+    # Written in UTC+5: its clock reads later, but it finished a minute before the other.
+    earlier = make_receipt("codex", "null", "t1", "passed")
+    shifted = earlier.timings.model_copy(
+        update={"finished_at": (utc.timings.finished_at - timedelta(minutes=1)).astimezone(ahead),
+                "started_at": utc.timings.started_at.astimezone(ahead)}
+    )  # fmt: skip
+    earlier = earlier.model_copy(update={"timings": shifted})
+    items = [type(v)(receipt=v.receipt, digest=f"sha256:{i:064x}", tier=v.tier)
+             for i, v in enumerate([verified(utc), verified(earlier)])]  # fmt: skip
+    (standing,), _ = select_standing(items)
+    assert standing.receipt is utc

@@ -16,6 +16,7 @@ import hashlib
 import json
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +33,13 @@ RECEIPTS_INDEX = "receipts/index.json"
 MODELS_TOML = "models.toml"
 
 
-def _rank(v: VerifiedReceipt) -> tuple[bool, str, str]:
+def _rank(v: VerifiedReceipt) -> tuple[bool, float, str]:
     measured = v.receipt.outcome is not Outcome.infra_error
-    return measured, v.receipt.timings.finished_at.isoformat(), v.digest
+    finished = v.receipt.timings.finished_at
+    # The instant, whatever offset it was written with; a time without one is read as UTC.
+    if finished.tzinfo is None:
+        finished = finished.replace(tzinfo=UTC)
+    return measured, finished.timestamp(), v.digest
 
 
 def select_standing(
