@@ -182,3 +182,24 @@ def test_verify_receipts_reads_the_pr_as_data() -> None:
             assert step.get("working-directory") == "base"
         assert "./pr" not in step.get("run", "")
     assert any("--rescore" in s.get("run", "") for _j, s in steps(doc))
+
+
+def test_the_docs_say_where_receipts_live_for_how_long_and_how_to_recheck() -> None:
+    readme = (ROOT / "README.md").read_text()
+    contributing = (ROOT / "CONTRIBUTING.md").read_text()
+    for doc in (readme, contributing):
+        assert "receipts/community/<runner>/" in doc
+        assert "one GitHub release per sweep" in doc or "one\nGitHub release per sweep" in doc
+        assert "cab board verify" in doc
+        assert "as long as the repository" in doc
+    # The retention the README states is the workflow's.
+    doc = load(ROOT / ".github/workflows/sweep.yml")
+    days = {
+        s["with"]["name"]: s["with"]["retention-days"]
+        for _job, s in steps(doc)
+        if "upload-artifact@" in s.get("uses", "")
+    }
+    flat = " ".join(readme.split())
+    assert f"shard receipts {days['receipts-${{ matrix.shard.shard }}']} days" in flat
+    assert f"the board {days['board']}," in flat
+    assert f"the store handed from plan to merge {days['store']} day" in flat
