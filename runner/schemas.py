@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from runner.board import Board
 from runner.catalog import AgentSpec, ModelCatalog, TaskSpec
 from runner.receipts import Receipt, render_schema
+from runner.store import Manifest
 
 # file name -> model. Adding a contract means adding a line here.
 SCHEMAS: dict[str, type[BaseModel]] = {
@@ -23,6 +24,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "task.schema.json": TaskSpec,
     "receipt.schema.json": Receipt,
     "board.schema.json": Board,
+    "store-manifest.schema.json": Manifest,
 }
 
 

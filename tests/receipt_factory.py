@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,16 @@ ARTIFACT_TEXT: dict[str, bytes] = {
     "checks/lint.log": b"All checks passed!\n",
     "checks/diff.log": b"1 file changed\n",
 }
+
+
+def pinned_version(agent: str) -> str:
+    """The version images/<agent>/agent.toml pins (what a real receipt records), else 1.2.3:
+    a receipt by another version does not stand for its cell in a plan."""
+    spec = Path(__file__).resolve().parents[1] / "images" / agent / "agent.toml"
+    if spec.is_file():
+        version: str = tomllib.loads(spec.read_text("utf-8"))["package"]["version"]
+        return version
+    return "1.2.3"
 
 
 def _sha(data: bytes) -> str:
@@ -65,8 +76,10 @@ class ReceiptFactory:
         attempt: int = 1,
         outcome: str = "passed",
         task_digest: str | None = None,
+        agent_version: str | None = None,
     ) -> dict[str, Any]:
         passed = outcome == "passed"
+        version = agent_version or pinned_version(agent)
         checks = [
             {
                 "name": name,
@@ -83,8 +96,8 @@ class ReceiptFactory:
             "cell": {"agent": agent, "model": model, "task": task, "attempt": attempt},
             "agent": {
                 "name": agent,
-                "version": "1.2.3",
-                "image": f"cab/agent-{agent}:1.2.3",
+                "version": version,
+                "image": f"cab/agent-{agent}:{version}",
                 "image_digest": _sha(agent.encode()),
             },
             "model": {"id": model, "route": f"openai/{model}", "endpoint": "calibration:echo"},

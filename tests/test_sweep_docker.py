@@ -199,13 +199,58 @@ def upload(job: Job, step_with: Mapping[str, Any], ctx: Mapping[str, Any], store
 
 
 def download(job: Job, step_with: Mapping[str, Any], store: Path) -> Path:
-    """download-artifact with pattern + merge-multiple: every match into one folder."""
-    assert step_with["merge-multiple"] is True
+    """download-artifact with pattern + merge-multiple (every match into one folder), or one
+    artifact by name (which must exist, as on GitHub)."""
     dest = job.workspace / step_with["path"]
+    if "name" in step_with:
+        assert (store / step_with["name"]).is_dir(), f"no artifact {step_with['name']}"
+        shutil.copytree(store / step_with["name"], dest)
+        return dest
+    assert step_with["merge-multiple"] is True
     dest.mkdir(parents=True)
     for artifact in sorted(store.glob(step_with["pattern"])):
         shutil.copytree(artifact, dest, dirs_exist_ok=True)
     return dest
+
+
+# `gh` as the workflow calls it, with a folder standing in for the repository's releases
+# (one subfolder per tag, holding its assets).
+FAKE_GH = """#!{python}
+import os, shutil, sys
+from pathlib import Path
+
+root = Path(os.environ["FAKE_RELEASES"])
+args = sys.argv[1:]
+if args[:2] == ["release", "list"]:  # the workflow asks for --json tagName --jq '.[].tagName'
+    assert "--json" in args and "--jq" in args, args
+    for tag in sorted(p.name for p in root.iterdir()):
+        print(tag)
+elif args[:2] == ["release", "download"]:
+    dest = Path(args[args.index("--dir") + 1])
+    dest.mkdir(parents=True)
+    for asset in (root / args[2]).iterdir():
+        shutil.copy(asset, dest / asset.name)
+elif args[:2] == ["release", "create"]:
+    tag, rest = args[2], args[3:]
+    assets = rest[: next((i for i, a in enumerate(rest) if a.startswith("--")), len(rest))]
+    if (root / tag).exists():
+        sys.exit(f"release {{tag}} already exists")
+    (root / tag).mkdir()
+    for asset in assets:
+        shutil.copy(asset, root / tag / Path(asset).name)
+else:
+    sys.exit(f"fake gh: unexpected {{args}}")
+"""
+
+
+def write_bin(bin_dir: Path) -> None:
+    """This tree's runner as `cab` (whatever the venv has installed) and the fake `gh`."""
+    bin_dir.mkdir(exist_ok=True)
+    shim = f'#!/bin/sh\nPYTHONPATH="{ROOT}" exec "{sys.executable}" -m runner "$@"\n'
+    (bin_dir / "cab").write_text(shim)
+    (bin_dir / "gh").write_text(FAKE_GH.format(python=sys.executable))
+    for name in ("cab", "gh"):
+        (bin_dir / name).chmod(0o755)
 
 
 # --- the test ---------------------------------------------------------------------------------
@@ -229,21 +274,25 @@ def graph(tmp_path_factory: pytest.TempPathFactory, docker_engine: None) -> Grap
             pytest.fail(f"{tag} is not built: run `cab images build codex` / `build-runtime --all`")
     base = tmp_path_factory.mktemp("actions")
     bin_dir = base / "bin"
-    bin_dir.mkdir()
-    # This tree's runner, whatever the venv has installed.
-    shim = f'#!/bin/sh\nPYTHONPATH="{ROOT}" exec "{sys.executable}" -m runner "$@"\n'
-    (bin_dir / "cab").write_text(shim)
-    (bin_dir / "cab").chmod(0o755)
+    write_bin(bin_dir)
     store = base / "artifact-store"
     store.mkdir()
+    releases = base / "releases"  # the repository's releases: none yet
+    releases.mkdir()
 
     doc = yaml.safe_load(WORKFLOW.read_text())
     jobs = doc["jobs"]
-    ctx: dict[str, Any] = {"inputs": INPUTS, "secrets": {}, "github": {"ref": "refs/heads/test"}}
+    github = {"ref": "refs/heads/test", "run_id": 1, "run_attempt": 1}
+    ctx: dict[str, Any] = {"inputs": INPUTS, "secrets": {}, "github": github}
+    fake = {"FAKE_RELEASES": str(releases)}
+    trust = base / "shard-keys"
+    trust.mkdir()
 
-    # plan
+    # plan: fetch the (empty) store, plan against it, hand the store on
     plan_job = Job.make(base, "plan", bin_dir)
-    plan_out = plan_job.run(step(jobs["plan"], id="plan"), ctx)
+    plan_job.run(step(jobs["plan"], id="fetch"), ctx, **fake)
+    plan_out = plan_job.run(step(jobs["plan"], id="plan"), ctx, TRUST_DIR=str(trust))
+    upload(plan_job, step(jobs["plan"], uses="actions/upload-artifact")["with"], ctx, store)
     ctx["steps"] = {"plan": {"outputs": plan_out}}
     plan_outputs = {k: render(v, ctx) for k, v in jobs["plan"]["outputs"].items()}
     ctx["needs"] = {"plan": {"outputs": plan_outputs}}
@@ -266,14 +315,16 @@ def graph(tmp_path_factory: pytest.TempPathFactory, docker_engine: None) -> Grap
         )
         trust_lines.append((job.workspace / "out/cells/trust/allowed_signers").read_text())
 
-    # merge: download receipts-* merged, verify, build the board
+    # merge: download receipts-* merged and the store, verify, add to the store, build the board
     merge = Job.make(base, "merge", bin_dir)
-    merged = download(merge, step(jobs["merge"], uses="actions/download-artifact")["with"], store)
-    trust = base / "shard-keys"
-    trust.mkdir()
+    downloads = [s for s in jobs["merge"]["steps"] if "download-artifact" in s.get("uses", "")]
+    merged = download(merge, downloads[0]["with"], store)
+    download(merge, downloads[1]["with"], store)
     (trust / "allowed_signers").write_text("".join(trust_lines))
     verify_out = merge.run(step(jobs["merge"], id="verify"), ctx, TRUST_DIR=str(trust))
     assert verify_out["status"] == "0", (merge.workspace / "verify.txt").read_text()
+    stored = merge.run(step(jobs["merge"], id="store"), ctx, TRUST_DIR=str(trust))
+    assert stored["new"] == "true"
     merge.run(step(jobs["merge"], id="board"), ctx, TRUST_DIR=str(trust))
     plan = json.loads(plan_outputs["shards"])
     return GraphRun(
@@ -372,6 +423,41 @@ def test_cab_sweep_builds_a_board_and_resumes(tmp_path: Path, docker_engine: Non
     again = subprocess.run(argv, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
     assert again.returncode == 0, again.stderr
     assert (json.loads(again.stdout)["ran"], json.loads(again.stdout)["already_done"]) == (0, 1)
+
+
+@pytest.mark.docker
+def test_cab_sweep_with_a_store_runs_nothing_twice(tmp_path: Path, docker_engine: None) -> None:
+    """The main job's shape (`cab sweep --store`) on one real cell: the second sweep, from a
+    fresh out folder, runs 0 cells and rebuilds the same board, which `cab board verify`
+    re-checks."""
+    env = {**os.environ, "CAB_ROOT": str(ROOT), "PYTHONPATH": str(ROOT)}
+
+    def sweep(out: str) -> dict[str, Any]:
+        argv = [sys.executable, "-m", "runner", "sweep", "--agents", "codex", "--models",
+                "oracle", "--tasks", "py-cron-steps", "--max-jobs", "1", "--out", out,
+                "--store", "store", "--key", str(tmp_path / "key"), "--json"]  # fmt: skip
+        proc = subprocess.run(argv, cwd=tmp_path, env=env, capture_output=True, text=True,
+                              timeout=600)  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+        result: dict[str, Any] = json.loads(proc.stdout)
+        return result
+
+    first = sweep("one")
+    assert (first["ran"], first["stored"], first["receipts"]) == (1, 1, 1)
+    second = sweep("two")
+    assert (second["ran"], second["already_done"], second["stored"]) == (0, 1, 0)
+    sites = [Path(r["board"]).parent for r in (first, second)]
+    files = [
+        {str(p.relative_to(site)): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+        for site in sites
+    ]
+    assert files[0] == files[1]
+    verify = subprocess.run(
+        [sys.executable, "-m", "runner", "board", "verify", str(sites[1]), "--trust",
+         str(tmp_path / "two" / "trust")],
+        env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert verify.returncode == 0 and verify.stdout.startswith("ok "), verify.stdout
 
 
 VERIFY_WORKFLOW = ROOT / ".github" / "workflows" / "verify-receipts.yml"

@@ -120,6 +120,7 @@ def test_least_privilege(path: Path) -> None:
         allowed = {
             ("sweep.yml", "shard"): {"id-token"},
             ("sweep.yml", "pages"): {"id-token", "pages"},
+            ("sweep.yml", "publish"): {"contents"},
         }
         assert writes <= allowed.get((path.name, job_id), set()), (path.name, job_id, writes)
     for _job, step in steps(doc):
@@ -144,6 +145,25 @@ def test_sweep_shape() -> None:
     assert download["with"] == {"pattern": "receipts-*", "merge-multiple": True, "path": "merged"}
     upload = next(s for s in shard["steps"] if "upload-artifact" in s.get("uses", ""))
     assert upload["with"]["name"] == "receipts-${{ matrix.shard.shard }}"
+
+
+def test_sweep_plans_against_the_store_and_publishes_to_it() -> None:
+    doc = load(ROOT / ".github/workflows/sweep.yml")
+    jobs = doc["jobs"]
+    plan_run = next(s for s in jobs["plan"]["steps"] if s.get("id") == "plan")["run"]
+    assert "--receipts store" in plan_run and "GITHUB_STEP_SUMMARY" in plan_run
+    fetch = next(s for s in jobs["plan"]["steps"] if s.get("id") == "fetch")
+    assert "cab store tags" in fetch["run"] and "cab store unpack" in fetch["run"]
+    board = next(s for s in jobs["merge"]["steps"] if s.get("id") == "board")["run"]
+    assert "--store store" in board and "--community receipts/community" in board
+    store = next(s for s in jobs["merge"]["steps"] if s.get("id") == "store")
+    assert store["if"] == "steps.verify.outputs.status == '0'"
+    # The one job that may write contents creates releases and runs nothing of the project's.
+    publish = jobs["publish"]
+    assert publish["needs"] == "merge" and "needs.merge.outputs.new == 'true'" in publish["if"]
+    assert not any("checkout@" in s.get("uses", "") for s in publish["steps"])
+    assert not any("cab " in s.get("run", "") or "pip " in s.get("run", "")
+                   for s in publish["steps"])  # fmt: skip
 
 
 def test_verify_receipts_reads_the_pr_as_data() -> None:
@@ -209,7 +229,9 @@ def test_a_pull_request_cannot_ship_a_trust_folder(tmp_path: Path) -> None:
     (cell / "aider__m__t__a1.dsse.json").write_text("{}")
     status, calls = _verify_step(tmp_path / "ok", receipts)
     assert status == "status=0"
-    assert calls == [f"receipts verify {receipts} --trust-dir keys --check-tasks"]
+    assert calls == [
+        f"receipts verify {receipts}/community/mallory/ --trust-dir keys --check-tasks"
+    ]
 
     (receipts / "community" / "mallory" / "trust").mkdir()
     (receipts / "community" / "mallory" / "trust" / "allowed_signers").write_text("mallory ...\n")
@@ -217,3 +239,24 @@ def test_a_pull_request_cannot_ship_a_trust_folder(tmp_path: Path) -> None:
     assert status == "status=1" and calls == []
     report = (tmp_path / "bad" / "verify.txt").read_text()
     assert "FAIL a trust folder is not part of a submission" in report
+
+
+def test_the_docs_say_where_receipts_live_for_how_long_and_how_to_recheck() -> None:
+    readme = (ROOT / "README.md").read_text()
+    contributing = (ROOT / "CONTRIBUTING.md").read_text()
+    for doc in (readme, contributing):
+        assert "receipts/community/<runner>/" in doc
+        assert "one GitHub release per sweep" in doc or "one\nGitHub release per sweep" in doc
+        assert "cab board verify" in doc
+        assert "as long as the repository" in doc
+    # The retention the README states is the workflow's.
+    doc = load(ROOT / ".github/workflows/sweep.yml")
+    days = {
+        s["with"]["name"]: s["with"]["retention-days"]
+        for _job, s in steps(doc)
+        if "upload-artifact@" in s.get("uses", "")
+    }
+    flat = " ".join(readme.split())
+    assert f"shard receipts {days['receipts-${{ matrix.shard.shard }}']} days" in flat
+    assert f"the board {days['board']}," in flat
+    assert f"the store handed from plan to merge {days['store']} day" in flat

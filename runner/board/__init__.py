@@ -13,6 +13,7 @@ from runner.board._inputs import (
     RECEIPT_SUFFIXES,
     ReceiptVerifier,
     VerificationResult,
+    adapt_verdicts,
     collect_verified,
     expand_receipt_paths,
     receipts_verifier,
@@ -32,10 +33,21 @@ from runner.board._models import (
     UnscoredCell,
 )
 from runner.board._output import archive_board, board_files, board_schema, write_tree
+from runner.board._publish import (
+    MODELS_TOML,
+    RECEIPTS_DIR,
+    publishable,
+    published_board,
+    published_files,
+    select_standing,
+)
+from runner.board._recheck import SiteCheck, recheck_site
 from runner.board._render import render_site
 from runner.board._stats import mcnemar_exact_p, wilson_interval
 
 __all__ = [
+    "MODELS_TOML",
+    "RECEIPTS_DIR",
     "RECEIPT_SUFFIXES",
     "AgentSummary",
     "Axes",
@@ -52,9 +64,11 @@ __all__ = [
     "ModelSummary",
     "Outcomes",
     "ReceiptVerifier",
+    "SiteCheck",
     "UnscoredCell",
     "VerificationResult",
     "VerifiedReceipt",
+    "adapt_verdicts",
     "archive_board",
     "board_files",
     "board_json",
@@ -66,9 +80,14 @@ __all__ = [
     "expand_receipt_paths",
     "load_board",
     "mcnemar_exact_p",
+    "publishable",
+    "published_board",
+    "published_files",
     "receipts_digest",
     "receipts_verifier",
+    "recheck_site",
     "render_site",
+    "select_standing",
     "wilson_interval",
     "write_tree",
 ]

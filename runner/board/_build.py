@@ -7,8 +7,9 @@ import json
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import combinations
+from pathlib import Path
 
 import rfc8785
 
@@ -47,6 +48,9 @@ class VerifiedReceipt:
     receipt: Receipt
     digest: str  # "sha256:<hex>" of the stored envelope bytes
     tier: Tier
+    # Where the verified envelope was read (None for receipts made in memory): what a published
+    # board copies beside its site. Not part of the receipt's identity.
+    path: Path | None = field(default=None, compare=False)
 
 
 def _r(x: float) -> float:

@@ -121,6 +121,7 @@ class SiteRenderer:
         *,
         agent_names: Mapping[str, str] | None = None,
         rejected: Sequence[VerificationResult] = (),
+        published: bool = False,
     ) -> None:
         self.board = board
         self.catalog = catalog
@@ -140,6 +141,7 @@ class SiteRenderer:
         self.env.filters["plural"] = lambda k, word: f"{k} {word}{'' if k == 1 else 's'}"
         self.env.globals.update(
             board=board,
+            published=published,
             agent_name=lambda a: self.agent_names.get(a, a),
             model_name=self.model_name,
             significant=SIGNIFICANT,
@@ -454,7 +456,11 @@ def render_site(
     *,
     agent_names: Mapping[str, str] | None = None,
     rejected: Sequence[VerificationResult] = (),
+    published: bool = False,
 ) -> tuple[dict[str, bytes], str]:
-    """(site files by relative path, summary.md text)."""
-    renderer = SiteRenderer(board, catalog, agent_names=agent_names, rejected=rejected)
+    """(site files by relative path, summary.md text). `published`: the site carries its
+    receipts (receipts/) and its models.toml, and says so."""
+    renderer = SiteRenderer(
+        board, catalog, agent_names=agent_names, rejected=rejected, published=published
+    )
     return renderer.render(), renderer.summary_md()

@@ -20,6 +20,7 @@ from runner.cli._plan import plan
 from runner.cli._proxy import proxy
 from runner.cli._receipts import receipts
 from runner.cli._schema import schema
+from runner.cli._store import store
 from runner.cli._sweep import sweep
 from runner.cli._tasks import tasks
 
@@ -56,6 +57,7 @@ for command in (
     plan,
     cell,
     board,
+    store,
     sweep,
 ):
     main.add_command(command)

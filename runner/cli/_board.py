@@ -17,13 +17,24 @@ from runner.board import (
     diff_boards,
     expand_receipt_paths,
     load_board,
+    publishable,
+    published_files,
     receipts_verifier,
+    recheck_site,
     render_site,
     write_tree,
 )
-from runner.catalog import CatalogError, ModelCatalog, load_agents, parse_file, task_digests
-from runner.cli._common import Ctx, InputError, json_option, pass_ctx, print_json
+from runner.catalog import (
+    CatalogError,
+    ModelCatalog,
+    load_agents,
+    load_catalog,
+    parse_file,
+    task_digests,
+)
+from runner.cli._common import Ctx, InputError, catalog_errors, json_option, pass_ctx, print_json
 from runner.receipts import TrustStore, TrustStoreError, cyclic_gc_paused, resolve_trust
+from runner.sweep import SweepError, build_store_site
 
 
 def load_verifier(
@@ -39,7 +50,7 @@ def board() -> None:
 
 
 @board.command("build")
-@click.argument("receipts", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("receipts", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "-o",
     "--out",
@@ -85,6 +96,22 @@ def board() -> None:
     help="Trust store, read alone (default: <root>/keys plus the own trust/ of each receipts "
     "folder given, as `cab cell run` writes it; that one never vouches for official receipts).",
 )
+@click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Build from a whole store instead of RECEIPTS: every sweep of this methodology "
+    "version, plus --community; one receipt stands per cell and tier; the site publishes "
+    "its receipts and models.toml (re-check it with `cab board verify`).",
+)
+@click.option(
+    "--community",
+    "community_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="With --store: community receipts, one folder per runner (e.g. receipts/community).",
+)
 @json_option
 @pass_ctx
 def board_build(
@@ -96,6 +123,8 @@ def board_build(
     models_path: Path | None,
     tasks_dir: Path | None,
     trust_dir: Path | None,
+    store_dir: Path | None,
+    community_dir: Path | None,
     as_json: bool,
 ) -> None:
     """Verify RECEIPTS (envelope files or folders of them) and build the board from them.
@@ -103,8 +132,17 @@ def board_build(
     Every receipt is verified first, its task digest against the task tree included; any that
     fails is listed, one line each, and stops the build (exit 2) unless --skip-invalid. Writes
     OUT/board.json (schema-valid, deterministic), OUT/summary.md (fits a GitHub job summary)
-    and a static site with no external requests.
+    and a static site with no external requests, which carries the verified receipts
+    (OUT/receipts/) and the models.toml it was scored with, for `cab board verify`. With
+    --store, the board of a whole store instead of RECEIPTS.
     """
+    if store_dir is not None or community_dir is not None:
+        if archive_dir is not None or models_path is not None:
+            raise click.UsageError("--archive and --models go with RECEIPTS, not with --store")
+        _build_from_store(ctx, receipts, store_dir, community_dir, out, trust_dir, as_json)
+        return
+    if not receipts:
+        raise click.UsageError("give RECEIPTS, or --store")
     started = time.monotonic()
     models_path = models_path or ctx.root / "models.toml"
     try:
@@ -150,8 +188,14 @@ def board_build(
                     "above); fix them or pass --skip-invalid to build without them"
                 )
             result = build_board(verified, catalog)
-            site, summary = render_site(result, catalog, agent_names=agent_names, rejected=rejected)
+            # The site carries the receipts it stands on, so `cab board verify` can re-check it.
+            published = publishable(verified)
+            site, summary = render_site(
+                result, catalog, agent_names=agent_names, rejected=rejected, published=published
+            )
             files = board_files(result, site, summary, board_schema(schema_dir))
+            if published:
+                files.update(published_files(verified, models_toml))
             write_tree(out, files)
             archived = archive_board(archive_dir, result, models_toml) if archive_dir else None
     except BoardError as exc:
@@ -178,6 +222,72 @@ def board_build(
     )
     if archived:
         click.echo(f"archived to {archived}")
+
+
+def _build_from_store(
+    ctx: Ctx, receipts: tuple[Path, ...], store_dir: Path | None, community_dir: Path | None,
+    out: Path, trust_dir: Path | None, as_json: bool,
+) -> None:  # fmt: skip
+    """`board build --store`: every receipt that fails verification is listed and left out (a
+    store is a record; one bad receipt must not hide every other one)."""
+    if receipts:
+        raise click.UsageError("give RECEIPTS or --store, not both")
+    if store_dir is None:
+        raise click.UsageError("--community needs --store")
+    with catalog_errors():
+        catalog = load_catalog(ctx.root)
+    try:
+        built = build_store_site(
+            catalog, store_dir, trust_dir or ctx.root / "keys", out, community=community_dir
+        )
+    except (SweepError, TrustStoreError) as exc:
+        raise InputError(str(exc)) from None
+    for line in built.rejected:
+        click.echo(f"[board] skipped {line}", err=True)
+    if as_json:
+        print_json({"out": str(out), "receipts": built.receipts, "cells": built.cells,
+                    "superseded": built.superseded, "rejected": built.rejected})  # fmt: skip
+        return
+    click.echo(
+        f"board from store {store_dir}: {built.receipts} receipts stand ({built.superseded} "
+        f"superseded), {built.cells} cells, {len(built.rejected)} rejected -> {out}"
+    )
+
+
+@board.command("verify")
+@click.argument("site", type=click.Path(path_type=Path))
+@click.option(
+    "--trust",
+    "trust_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Trust store to verify the receipts against (default: <root>/keys; never the site's).",
+)
+@json_option
+@pass_ctx
+def board_verify(ctx: Ctx, site: Path, trust_dir: Path | None, as_json: bool) -> None:
+    """Re-check a published board from its folder alone, downloading nothing.
+
+    Verifies every receipt under SITE/receipts/ against the trust store, rebuilds the board from
+    them with SITE/models.toml, and compares it with SITE/board.json byte for byte. Exit 0 when
+    identical, 1 with the one first difference (a receipt that fails and why, a receipt missing
+    or extra, or the board.json field whose number differs), 2 when SITE is not a board.
+    """
+    if not (site / "board.json").is_file():
+        raise InputError(f"{site}: not a board folder (no board.json)")
+    try:
+        trust = resolve_trust((), ctx.root / "keys", trust_dir)
+        verifier = load_verifier(trust.store, ctx.root / "schemas" / "receipt.schema.json")
+    except (BoardError, TrustStoreError) as exc:
+        raise InputError(str(exc)) from None
+    with cyclic_gc_paused():
+        check = recheck_site(site, verifier)
+    if as_json:
+        print_json({"ok": check.ok, "line": check.line, "receipts": check.receipts})
+    else:
+        click.echo(("ok " if check.ok else "FAIL ") + check.line)
+    if not check.ok:
+        raise SystemExit(1)
 
 
 @board.command("diff")

@@ -42,7 +42,8 @@ def _split(values: tuple[str, ...]) -> list[str] | None:
     "receipts_dir",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     default=None,
-    help="Drop cells that already have a valid receipt in this folder (not infra errors).",
+    help="Drop cells that already stand: a valid receipt in this folder or store, measured by "
+    "the pinned agent version (infra errors run again). Each other cell gets its reason.",
 )
 @click.option(
     "--history",
@@ -107,7 +108,7 @@ def plan(
             catalog,
             cells,
             max_jobs=max_jobs,
-            done=done.done if done else (),
+            stored=done.stored if done else (),
             history_s=history.history_s if history else None,
         )
     except PlanError as exc:
@@ -121,3 +122,6 @@ def plan(
         f"expected shard time {min(loads):.0f}-{max(loads):.0f} s "
         f"(total {sum(loads) / 3600:.1f} h); {result.skipped} already have a valid receipt"
     )
+    counts = result.reason_counts()
+    if counts:
+        click.echo("why: " + ", ".join(f"{n} {r.replace('_', ' ')}" for r, n in counts.items()))

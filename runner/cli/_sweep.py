@@ -18,9 +18,28 @@ from runner.sweep import (
     DEFAULT_MODELS,
     DEFAULT_TASKS,
     SweepError,
+    SweepResult,
     missing_images,
     run_sweep,
 )
+
+
+def _summary(result: SweepResult, store_dir: Path | None) -> dict[str, object]:
+    """The --json summary (what a script reads after a sweep)."""
+    return {
+        "board": str(result.index),
+        "ran": len(result.plan.cells),
+        "already_done": result.already_done,
+        "reasons": result.plan.reason_counts(),
+        "store": str(store_dir) if store_dir else None,
+        "stored": result.stored,
+        "superseded": result.superseded,
+        "shards": len(result.plan.shards),
+        "receipts": result.receipts_on_board,
+        "cells": result.cells_on_board,
+        "rejected": result.rejected,
+        "errors": result.errors,
+    }
 
 
 @click.command()
@@ -57,12 +76,24 @@ from runner.sweep import (
 )  # fmt: skip
 @click.option("--runner-id", default=None, help="Principal to sign as (default: local-<hostname>).")
 @click.option("--flaky-rate", type=float, default=0.3, show_default=True)
+@click.option(
+    "--store", "store_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="A local store of record: plan against it (cells that stand are not run), add this "
+    "sweep's verified receipts to it (append-only) and build the board from the whole store.",
+)  # fmt: skip
+@click.option(
+    "--community", "community_dir", type=click.Path(file_okay=False, path_type=Path),
+    default=None, help="With --store: community receipts to add to the board (one folder per "
+    "runner, verified against this sweep's trust store).",
+)  # fmt: skip
+@click.option("--sweep-id", default=None, help="This sweep's id in the store (default: the time).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable summary on stdout.")
 @pass_ctx
 def sweep(
     ctx: Ctx, agents: tuple[str, ...], models: tuple[str, ...], tasks: tuple[str, ...],
     attempts: int, max_jobs: int, concurrency: int, out_dir: Path, key_path: Path | None,
-    runner_id: str | None, flaky_rate: float, as_json: bool,
+    runner_id: str | None, flaky_rate: float, store_dir: Path | None,
+    community_dir: Path | None, sweep_id: str | None, as_json: bool,
 ) -> None:  # fmt: skip
     """Plan, run every shard, merge, verify and build the board, all on this machine.
 
@@ -70,8 +101,15 @@ def sweep(
     OUT/artifacts/receipts-<shard>/, are merged into OUT/receipts/, verified, and built into
     OUT/site/. Resumable: cells that already have a valid receipt are not run again, except
     infra errors, which are retried (nothing was measured).
+
+    With --store, the plan also skips every cell the store already holds, the merged receipts
+    are added to the store, and the board is built from the whole store: run it twice and the
+    second run runs 0 cells and rebuilds the same board.
     """
+    if community_dir is not None and store_dir is None:
+        raise click.UsageError("--community needs --store")
     out_dir = out_dir.resolve()  # the cell runner's workspaces need an absolute path
+    store_dir = store_dir.resolve() if store_dir else None
     with catalog_errors():
         catalog = load_catalog(ctx.root)
     try:
@@ -103,8 +141,9 @@ def sweep(
             bar.console.print(f"[sweep] {msg}", highlight=False, markup=False)
 
         def on_plan(plan: Plan, skipped: int) -> None:
+            why = ", ".join(f"{n} {r.replace('_', ' ')}" for r, n in plan.reason_counts().items())
             log(f"{len(plan.cells)} cells to run in {len(plan.shards)} shards "
-                f"({skipped} already have a valid receipt)")  # fmt: skip
+                f"({skipped} already have a valid receipt){': ' + why if why else ''}")  # fmt: skip
             bar.update(task_id, description="cells", total=len(plan.cells))
 
         def on_shard(name: str, n: int) -> None:
@@ -123,7 +162,8 @@ def sweep(
         try:
             result = run_sweep(
                 catalog, cells, out_dir, key, max_jobs=max_jobs, concurrency=concurrency,
-                flaky_rate=flaky_rate, on_plan=on_plan, on_shard=on_shard,
+                flaky_rate=flaky_rate, store=store_dir, community=community_dir,
+                sweep_id=sweep_id, on_plan=on_plan, on_shard=on_shard,
                 on_result=on_result, progress=log,
             )  # fmt: skip
         except SweepError as exc:
@@ -131,18 +171,7 @@ def sweep(
     for line in result.rejected:
         click.echo(f"[sweep] not on the board: {line}", err=True)
     if as_json:
-        print_json(
-            {
-                "board": str(result.index),
-                "ran": len(result.plan.cells),
-                "already_done": result.already_done,
-                "shards": len(result.plan.shards),
-                "receipts": result.receipts_on_board,
-                "cells": result.cells_on_board,
-                "rejected": result.rejected,
-                "errors": result.errors,
-            }
-        )
+        print_json(_summary(result, store_dir))
     else:
         click.echo(
             f"[sweep] board from {result.receipts_on_board} receipts "

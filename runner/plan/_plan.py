@@ -10,8 +10,10 @@ import fnmatch
 import hashlib
 import heapq
 import json
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 from runner.catalog import CALIBRATION_MODELS, Catalog, ModelStatus, is_calibration
 from runner.receipts import CellId
@@ -25,10 +27,31 @@ class PlanError(ValueError):
     """A filter matched nothing, or the request cannot be planned; str() is the one line."""
 
 
+class PlanReason(StrEnum):
+    """Why a cell runs now, judged against the receipts already stored (first match wins)."""
+
+    infra_retry = "infra_retry"  # its only receipts are infra errors: nothing was measured
+    new_agent_version = "new_agent_version"  # measured, but only by another agent version
+    new_task = "new_task"  # no receipt for this task at all
+    new_model = "new_model"  # no receipt for this model at all
+    new_agent = "new_agent"  # no receipt for this agent at all
+    missing = "missing"  # agent, model and task are known, this cell is not (new attempt, lost)
+
+
+@dataclass(frozen=True)
+class StoredCell:
+    """What one stored, verified receipt tells the planner."""
+
+    cell: CellId
+    agent_version: str
+    measured: bool  # False for an infra error
+
+
 @dataclass(frozen=True)
 class PlannedCell:
     cell: CellId
     expected_s: float
+    reason: PlanReason = PlanReason.missing
 
 
 @dataclass(frozen=True)
@@ -48,8 +71,12 @@ class Shard:
 @dataclass(frozen=True)
 class Plan:
     cells: tuple[PlannedCell, ...]
-    skipped: int  # cells that already had a valid receipt
+    skipped: int  # cells that stand: a valid receipt already measured them
     shards: tuple[Shard, ...]
+
+    def reason_counts(self) -> dict[str, int]:
+        counts = Counter(c.reason.value for c in self.cells)
+        return {r.value: counts[r.value] for r in PlanReason if counts[r.value]}
 
     def to_json(self) -> dict[str, object]:
         """The workflow's contract: `shards` is the matrix list, each entry self-contained."""
@@ -57,6 +84,9 @@ class Plan:
             "cells": len(self.cells),
             "skipped": self.skipped,
             "expected_s": round(sum(c.expected_s for c in self.cells), 1),
+            # Why each planned cell runs (cell arg -> PlanReason), and how many for each reason.
+            "reasons": {cell_arg(c.cell): c.reason.value for c in self.cells},
+            "reason_counts": self.reason_counts(),
             "shards": [
                 {
                     "shard": s.name,
@@ -181,20 +211,59 @@ def pack_shards(cells: Sequence[PlannedCell], max_jobs: int) -> tuple[Shard, ...
     )
 
 
+class _Stored:
+    """The stored receipts indexed for `reason`."""
+
+    def __init__(self, stored: Iterable[StoredCell]) -> None:
+        self.by_cell: dict[CellId, list[StoredCell]] = {}
+        self.tasks: set[str] = set()
+        self.models: set[str] = set()
+        self.agents: set[str] = set()
+        for s in stored:
+            self.by_cell.setdefault(s.cell, []).append(s)
+            self.tasks.add(s.cell.task)
+            self.models.add(s.cell.model)
+            self.agents.add(s.cell.agent)
+
+    def reason(self, cell: CellId, pinned_version: str | None) -> PlanReason | None:
+        """None when a measured receipt by the pinned agent version stands for `cell`."""
+        mine = self.by_cell.get(cell, [])
+        measured = [s for s in mine if s.measured]
+        if any(pinned_version is None or s.agent_version == pinned_version for s in measured):
+            return None
+        if measured:
+            return PlanReason.new_agent_version
+        if mine:
+            return PlanReason.infra_retry
+        if cell.task not in self.tasks:
+            return PlanReason.new_task
+        if cell.model not in self.models:
+            return PlanReason.new_model
+        if cell.agent not in self.agents:
+            return PlanReason.new_agent
+        return PlanReason.missing
+
+
 def make_plan(
     catalog: Catalog,
     cells: Iterable[CellId],
     *,
     max_jobs: int = GITHUB_MATRIX_LIMIT,
     done: Iterable[CellId] = (),
+    stored: Iterable[StoredCell] = (),
     history_s: Mapping[tuple[str, str, str], float] | None = None,
 ) -> Plan:
-    """Drop `done` cells, estimate durations (history of (agent, model, task) wall times when
-    given, else a share of the task's time limit) and pack."""
+    """Drop cells that stand (in `done`, or measured in `stored` by the agent version pinned in
+    the catalog), give every other cell its PlanReason, estimate durations (history of (agent,
+    model, task) wall times when given, else a share of the task's time limit) and pack."""
     done_set = set(done)
+    index = _Stored(stored)
     todo, skipped = [], 0
     for cell in cells:
-        if cell in done_set:
+        spec = catalog.agents.get(cell.agent)
+        pinned = spec.package.version if spec is not None else None
+        reason = None if cell in done_set else index.reason(cell, pinned)
+        if reason is None:
             skipped += 1
             continue
         key = (cell.agent, cell.model, cell.task)
@@ -202,7 +271,7 @@ def make_plan(
             expected = history_s[key]
         else:
             expected = catalog.tasks[cell.task].time_limit_s * EXPECTED_SHARE_OF_LIMIT
-        todo.append(PlannedCell(cell, expected))
+        todo.append(PlannedCell(cell, expected, reason))
     return Plan(tuple(todo), skipped, pack_apart(todo, max_jobs))
 
 

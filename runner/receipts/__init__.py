@@ -50,7 +50,7 @@ from runner.receipts._sshkeys import (
     public_key_line,
     ssh_public_key_fingerprint,
 )
-from runner.receipts._statement import build_statement, sha256_file, statement_bytes
+from runner.receipts._statement import artifacts_of, build_statement, sha256_file, statement_bytes
 from runner.receipts._trust import (
     AllowedSigner,
     SigstoreIdentity,
@@ -121,6 +121,7 @@ __all__ = [
     "TrustStoreError",
     "Usage",
     "Verdict",
+    "artifacts_of",
     "auto_workers",
     "build_statement",
     "canonical_bytes",

@@ -31,6 +31,7 @@ class RejectionCode(StrEnum):
     file_name = "file-name"  # the file is not named after the receipt's cell
     task_digest = "task-digest"  # the task digest differs from the catalog's
     duplicate_cell = "duplicate-cell"  # another receipt in the set is for the same cell
+    methodology = "methodology"  # in a store, a receipt of another methodology version's section
     # `--rescore`: the receipt verified, but re-running its checks did not agree.
     rescore_unknown_task = "rescore-unknown-task"
     rescore_task_digest = "rescore-task-digest"

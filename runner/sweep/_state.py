@@ -1,4 +1,4 @@
-"""What earlier receipts tell a new plan: which cells are done, and how long cells took."""
+"""What earlier receipts tell a new plan: which cells stand, why others run, how long cells take."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from runner.receipts import CellId, Outcome, TrustStore, find_receipts, verify_receipts
+from runner import METHODOLOGY_VERSION
+from runner.plan import StoredCell
+from runner.receipts import CellId, Outcome, TrustStore, Verdict
+from runner.store import store_sources, verify_sources
 
 
 @dataclass(frozen=True)
@@ -18,28 +21,42 @@ class ReceiptState:
     history_s: dict[tuple[str, str, str], float] = field(default_factory=dict)
     verified: int = 0
     rejected: int = 0
+    # every verified receipt of this methodology version, for the plan's reasons
+    stored: tuple[StoredCell, ...] = ()
+
+
+def _verdicts(paths: Iterable[Path], trust: TrustStore, schema_path: Path | None) -> list[Verdict]:
+    """A store contributes its current section's sweeps (each verified on its own, as one cell
+    may have receipts in several); any other folder is verified as one set."""
+    out: list[Verdict] = []
+    for path in paths:
+        if path.exists():
+            sources = store_sources(path, METHODOLOGY_VERSION)
+            out += verify_sources(sources, trust, schema_path=schema_path)
+    return out
 
 
 def receipt_state(
     paths: Iterable[Path], trust: TrustStore, *, schema_path: Path | None = None
 ) -> ReceiptState:
-    """Verify every receipt under `paths`; only verified receipts count as done or as history
-    (a forged receipt must neither skip a cell nor skew the shard balance). An infra error is
-    neither: nothing was measured, so the cell is planned again (infra errors are retried)."""
-    existing = [p for p in paths if p.exists()]
-    if not existing or not find_receipts(existing):
-        return ReceiptState()
-    verdicts = verify_receipts(existing, trust, schema_path=schema_path)
+    """Verify every receipt under `paths`; only verified receipts of this methodology version
+    count as done or as history (a forged receipt must neither skip a cell nor skew the shard
+    balance). An infra error is neither: nothing was measured, so the cell is planned again
+    (infra errors are retried)."""
+    verdicts = _verdicts(paths, trust, schema_path)
     done: set[CellId] = set()
+    stored: list[StoredCell] = []
     times: dict[tuple[str, str, str], list[float]] = defaultdict(list)
     for v in verdicts:
         if not v.ok or v.receipt is None:
             continue
         r = v.receipt
-        if r.outcome is Outcome.infra_error:
+        measured = r.outcome is not Outcome.infra_error
+        stored.append(StoredCell(r.cell, r.agent.version, measured))
+        if not measured:
             continue
         done.add(r.cell)
         times[(r.cell.agent, r.cell.model, r.cell.task)].append(r.timings.total_s)
     history = {key: statistics.median(ts) for key, ts in times.items()}
     ok = sum(v.ok for v in verdicts)
-    return ReceiptState(frozenset(done), history, ok, len(verdicts) - ok)
+    return ReceiptState(frozenset(done), history, ok, len(verdicts) - ok, tuple(stored))
