@@ -12,6 +12,7 @@ import pytest
 from runner.catalog import load_tasks
 from runner.catalog._models import TaskSpec
 from runner.checks import run_checks, validate_task
+from runner.checks._tamper import CONSTRUCT_NAMES
 from runner.images import build_runtime, inspect_image, runtime_tag
 
 pytestmark = pytest.mark.docker
@@ -79,11 +80,20 @@ def test_patch_printing_fake_passed_lines_fails(
             + "    os._exit(0)\n"
         )
 
-    outcome = run_checks(task_dir, spec, make_patch(task_dir, tmp_path, cheat), runtime_python)
+    patch = make_patch(task_dir, tmp_path, cheat)
+    # The static scan refuses the exit hook before any test runs ...
+    outcome = run_checks(task_dir, spec, patch, runtime_python)
+    assert outcome.runner.summary.startswith("tampering: exit-hook in confkit/__init__.py")
+    assert "runner" not in outcome.logs
+    # ... and a task that allowed such constructs still would not believe the run: exit 0 with
+    # failures in the report, and the canaries say the report is the real one.
+    lenient = spec.model_copy(deep=True)
+    lenient.checks.runner.allowed_constructs.extend(sorted(CONSTRUCT_NAMES))
+    outcome = run_checks(task_dir, lenient, patch, runtime_python)
     assert b"13 passed in 0.01s" in outcome.logs["runner"]  # the lie is in the log ...
     assert b"exit=0 " in outcome.logs["runner"]
     assert not outcome.runner.passed  # ... and does not count
-    assert outcome.runner.summary.startswith("tampering: ")
+    assert outcome.runner.summary.startswith("tampering: the runner exited 0")
 
 
 def test_new_lint_finding_fails_lint_only(
@@ -187,7 +197,15 @@ def test_report_replaced_by_a_symlink_is_not_followed_on_the_host(
         '    os.rename("/out/report.xml", "/out/real.xml")\n'
         '    os.symlink("/etc/hostname", "/out/report.xml")\n',
     )
-    outcome = run_checks(task_dir, spec, patch, runtime_python)
+    assert run_checks(task_dir, spec, patch, runtime_python).runner.summary.startswith(
+        "tampering: exit-hook in"
+    )
+    # Allowed the constructs, the swap still fails: /out is the driver's, the test user holds
+    # the report file alone and cannot rename it or put a symlink in its place.
+    lenient = spec.model_copy(deep=True)
+    lenient.checks.runner.allowed_constructs.extend(sorted(CONSTRUCT_NAMES))
+    outcome = run_checks(task_dir, lenient, patch, runtime_python)
     assert not outcome.runner.passed
-    assert outcome.runner.summary == "the suite did not run: no report was written (exit 1)"
-    assert "report" not in outcome.logs
+    assert outcome.runner.summary.startswith("fail_to_pass ")  # the real report, judged
+    assert outcome.logs["report"].lstrip().startswith(b"<?xml")
+    assert b"PermissionError" in outcome.logs["runner"]

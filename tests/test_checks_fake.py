@@ -15,6 +15,7 @@ import pytest
 
 from runner.catalog import TaskSpec, load_tasks
 from runner.checks import CheckOutcome, ChecksInfraError, run_checks
+from runner.checks._run import RUNNER_CAPS
 from runner.sandbox import ExecResult, FakeOneShot, Limits, OneShotCall, SandboxError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,12 +54,24 @@ LINT_OK: dict[str, Any] = {
 }
 RUNNER_OK: dict[str, Any] = {
     "apply_error": None,
-    "exit": 0,
+    "exit": 1,  # pytest's exit with a failure in the report: the failing canary
     "timed_out": False,
     "duration_s": 1.5,
     "stdout": "16 passed",
     "stderr": "",
 }
+
+
+def with_canaries(report: bytes, tests: Path) -> bytes:
+    """The report an honest pytest writes: the run's canaries in it, as they must come out
+    (run_checks adds them to the hidden tests it mounts: test_<token>.py, _a fails, _b passes)."""
+    names = [p.stem for p in tests.glob("test_*.py") if not (TASK_DIR / "tests" / p.name).exists()]
+    cases = "".join(
+        f'<testcase classname="{module}" name="{module}_a"><failure message="x"/></testcase>'
+        f'<testcase classname="{module}" name="{module}_b"></testcase>'
+        for module in names
+    )
+    return report.replace(b"</testsuite>", cases.encode() + b"</testsuite>", 1)
 
 
 def driver(
@@ -83,7 +96,7 @@ def driver(
         elif record is not None:
             (out / f"{phase}.json").write_text(json.dumps(record))
         if phase == "runner" and report is not None:
-            (out / "report.xml").write_bytes(report)
+            (out / "report.xml").write_bytes(with_canaries(report, call.host_path("/tests")))
         code = (exit_codes or {}).get(phase, 0)
         return ExecResult(code, b"driver out\n", stderr, 0.5, code is None)
 
@@ -107,20 +120,24 @@ def test_gold_patch_passes_with_the_containers_specified_as_before(
     assert [v.passed for v in outcome.verdicts] == [True, True, True], outcome.verdicts
     assert set(outcome.logs) == {"lint", "runner", "report", "diff"}
     assert outcome.logs["diff"] == gold.encode()
-    assert outcome.logs["report"] == junit(spec)
+    assert outcome.logs["report"].startswith(junit(spec).split(b"</testsuite>")[0])
+    assert b"_a\"><failure" in outcome.logs["report"]  # the canaries ran with the tests
     assert outcome.command_s == {"lint": 0.25, "runner": 1.5}
     assert set(outcome.durations_s) == {"diff", "lint", "runner"}
     # The lint log is the record exactly as written, then the container's own output.
     assert outcome.logs["lint"] == json.dumps(LINT_OK, sort_keys=True).encode() + b"\ndriver out\n"
     assert outcome.logs["runner"].startswith(
-        b"exit=0 timed_out=False\n--- stdout\n16 passed\n--- stderr\n\n"
+        b"exit=1 timed_out=False\n--- stdout\n16 passed\n--- stderr\n\n"
     )
     by_phase = {c.argv[-1]: c for c in fake.calls}
     assert sorted(by_phase) == ["lint", "runner"]
     for phase, call in by_phase.items():
         assert call.argv == ("python3", "/in/driver.py", phase)
         assert call.spec.image == "cab/runtime-python:x"
-        assert call.spec.user is None  # the image's own (checked non-root) USER
+        # Lint as the image's own (checked non-root) USER; the runner's driver as root, which
+        # starts the tests as that USER and keeps /out and its record out of their reach.
+        assert call.spec.user == ("0" if phase == "runner" else None)
+        assert call.spec.cap_add == (RUNNER_CAPS if phase == "runner" else ())
         assert call.spec.workdir == "/repo"
         assert call.spec.env == {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
         assert call.spec.limits == Limits(cpus=2.0, memory_mb=2048, pids=512)
@@ -135,6 +152,8 @@ def test_gold_patch_passes_with_the_containers_specified_as_before(
     assert by_phase["runner"].timeout_s == 600 + 120
     assert seen[0]["lint_after"] == ["semverkit/ranges.py", "semverkit/version.py"]
     assert seen[0]["runner_command"] == spec.checks.runner.command
+    assert seen[0]["test_user"] == fake.image_user("cab/runtime-python:x")
+    assert seen[0]["report"] == "/out/report.xml"
 
 
 def test_failing_tests_fail_the_runner(spec: TaskSpec, gold: str) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import pwd
 import re
 import shutil
 import signal
@@ -24,7 +25,18 @@ import time
 from typing import Any
 
 LOG_LIMIT = 256 * 1024  # bytes kept from each stream: the tail says why a run broke
-GIT = ["git", "-c", "user.name=cab", "-c", "user.email=cab@localhost", "-c", "commit.gpgsign=false"]
+GIT = [
+    "git",
+    "-c",
+    "user.name=cab",
+    "-c",
+    "user.email=cab@localhost",
+    "-c",
+    "commit.gpgsign=false",
+    # The runner's driver is root and /repo belongs to the image's user: git would refuse it.
+    "-c",
+    "safe.directory=*",
+]
 
 
 def log_tail(data: bytes) -> str:
@@ -123,8 +135,33 @@ def read_tail(path: str) -> str:
         return log_tail(fh.read())
 
 
+def test_user(spec: dict[str, Any]) -> tuple[int, int, str] | None:
+    """(uid, gid, home) of the user the tests run as, when this driver is root; None when it
+    is not (it then runs them as itself)."""
+    if os.geteuid() != 0:
+        return None
+    name = str(spec["test_user"]).split(":")[0]
+    entry = pwd.getpwuid(int(name)) if name.isdigit() else pwd.getpwnam(name)
+    return entry.pw_uid, entry.pw_gid, entry.pw_dir
+
+
+def hand_over(uid: int, gid: int, report: str) -> None:
+    """/repo to the test user (tests may write beside the code), and in /out the report file
+    alone: the driver's record, its logs and /out itself stay root's."""
+    for folder, dirs, files in os.walk("/repo"):
+        for name in (folder, *(os.path.join(folder, n) for n in (*dirs, *files))):
+            os.chown(name, uid, gid, follow_symlinks=False)
+    os.makedirs(os.path.dirname(report), exist_ok=True)
+    with open(report, "wb"):
+        pass
+    os.chown(report, uid, gid)
+
+
 def phase_runner(spec: dict[str, Any]) -> None:
     record: dict[str, Any] = {"apply_error": apply_patch()}
+    user = test_user(spec) if record["apply_error"] is None else None
+    if user is not None:
+        hand_over(user[0], user[1], spec["report"])
     if record["apply_error"] is None:
         started = time.monotonic()
         # Output goes to files, not memory: a patch printing gigabytes must not kill this driver.
@@ -138,6 +175,7 @@ def phase_runner(spec: dict[str, Any]) -> None:
                     stdout=out,
                     stderr=err,
                     start_new_session=True,
+                    **as_user(user),
                 )
             except OSError as exc:  # the command does not exist or cannot be executed
                 record.update(exit=127, timed_out=False)
@@ -154,6 +192,14 @@ def phase_runner(spec: dict[str, Any]) -> None:
         record["stdout"] = read_tail("/tmp/runner.stdout")
         record["stderr"] = read_tail("/tmp/runner.stderr")
     write_json("/out/runner.json", record)
+
+
+def as_user(user: tuple[int, int, str] | None) -> dict[str, Any]:
+    """Popen arguments that start the tests as `user` (no supplementary groups, its own HOME)."""
+    if user is None:
+        return {}
+    uid, gid, home = user
+    return {"user": uid, "group": gid, "extra_groups": [], "env": {**os.environ, "HOME": home}}
 
 
 def phase_visible(spec: dict[str, Any]) -> None:

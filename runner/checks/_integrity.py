@@ -62,14 +62,18 @@ def make_canaries(command: Sequence[str], token: str | None = None) -> Canaries 
     fail_name, pass_name = f"test_{tok}_a", f"test_{tok}_b"
     if kind is RunnerKind.pytest:
         module = f"test_{tok}"
-        body = f"def {fail_name}():\n    assert False\n\n\ndef {pass_name}():\n    assert True\n"
+        # Alike on purpose: code that inspects tests cannot tell them apart without running them.
+        body = (
+            f"def {fail_name}():\n    assert int('7') + 1 == 9\n\n\n"
+            f"def {pass_name}():\n    assert int('7') + 1 == 8\n"
+        )
         return Canaries(
             kind, f"{module}::{fail_name}", f"{module}::{pass_name}", {f"{module}.py": body}
         )
     body = (
-        'import { test } from "node:test";\n'
-        f'test("{fail_name}", () => {{ throw new Error("{tok}"); }});\n'
-        f'test("{pass_name}", () => {{}});\n'
+        'import { test } from "node:test";\nimport assert from "node:assert/strict";\n'
+        f'test("{fail_name}", () => {{ assert.equal(Number("7") + 1, 9); }});\n'
+        f'test("{pass_name}", () => {{ assert.equal(Number("7") + 1, 8); }});\n'
     )
     return Canaries(kind, f"test::{fail_name}", f"test::{pass_name}", {f"{tok}.test.mjs": body})
 

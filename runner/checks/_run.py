@@ -23,10 +23,12 @@ from typing import Any
 from runner.catalog import RunnerCheck, TaskSpec
 from runner.checks._diff import DiffParseError, FileChange, parse_diff
 from runner.checks._diff import diff_verdict as _diff_verdict
+from runner.checks._integrity import Canaries, make_canaries
 from runner.checks._junit import MAX_REPORT_BYTES
 from runner.checks._lint import LINTABLE, SHELL_SHEBANG, lint_verdict
 from runner.checks._record import LintRecord, RunnerRecord, parse_record, record_log
 from runner.checks._runner import runner_verdict
+from runner.checks._tamper import tamper_verdict
 from runner.checks._verdict import Verdict
 from runner.sandbox import (
     DOCKER_ONE_SHOT,
@@ -51,6 +53,9 @@ RECORD_MAX_BYTES = 4 * 1024 * 1024
 # driver never ran, so no verdict can be drawn. (An engine that cannot create or start the
 # container at all raises SandboxError.)
 ENTRYPOINT_FAILURES = {126, 127}
+RUNNER_CAPS = ("CHOWN", "DAC_OVERRIDE", "FOWNER", "KILL", "SETUID", "SETGID")
+# Runners whose package.json scripts decide how the tests run (then they are test config).
+_SCRIPT_RUNNERS = {"npm", "yarn", "pnpm", "npx", "bun"}
 
 
 class ChecksInfraError(Exception):
@@ -96,6 +101,8 @@ class _Job:
     in_dir: Path  # patch.diff, spec.json, driver.py
     report: PurePosixPath  # the runner's report, relative to /out
     one_shot: OneShotRunner
+    tests_dir: Path | None = None  # the hidden tests as this run mounts them (canaries added)
+    canaries: Canaries | None = None
 
 
 def _container_paths(report: str) -> PurePosixPath:
@@ -142,8 +149,9 @@ def _check_spec(job: _Job, phase: str, out_dir: Path) -> SandboxSpec:
         Mount(job.in_dir, "/in"),
         Mount(out_dir, "/out", read_only=False),
     ]
-    if phase == "runner":
-        mounts.append(Mount(job.task_dir / "tests", "/tests"))
+    runner = phase == "runner"
+    if runner:
+        mounts.append(Mount(job.tests_dir or job.task_dir / "tests", "/tests"))
     return SandboxSpec(
         image=job.image,
         mounts=tuple(mounts),
@@ -157,6 +165,11 @@ def _check_spec(job: _Job, phase: str, out_dir: Path) -> SandboxSpec:
         read_only_root=False,
         tmpfs={},
         labels={"dev.codingagentbench.check": phase},
+        # The runner's driver starts as root (no other capability than these) and runs the
+        # tests as the image's user: the code under test cannot write the driver's record, its
+        # logs or /out, nor signal the driver. Lint runs no code from the patch.
+        user="0" if runner else None,
+        cap_add=RUNNER_CAPS if runner else (),
     )
 
 
@@ -178,7 +191,9 @@ def _run_container(
     the container exited 0) and, for the runner, the report (None when absent)."""
     out_dir = Path(tempfile.mkdtemp(prefix=f"cab-out-{phase}-"))
     try:
-        out_dir.chmod(0o777)  # the container user is not the host user
+        # The runner's driver is root in its container and hands the test user the report file
+        # alone; the other phases run as the image's user, which is not the host's.
+        out_dir.chmod(0o755 if phase == "runner" else 0o777)
         result = _run_driver(job, phase, out_dir, timeout_s + CONTAINER_GRACE_S)
         record = None
         if result.exit_code == 0:
@@ -266,14 +281,17 @@ def _runner_check(job: _Job, check: RunnerCheck, timeout_s: float) -> PhaseResul
             },
         )
     else:
-        verdict = runner_verdict(check, report, record.exit, timed_out=bool(record.timed_out))
+        verdict = runner_verdict(
+            check, report, record.exit, timed_out=bool(record.timed_out), canaries=job.canaries
+        )
     return PhaseResult(verdict, time.monotonic() - started, logs, record.duration_s)
 
 
 def _diff_check(spec: TaskSpec, patch: str) -> PhaseResult:
     started = time.monotonic()
+    words = {w.rsplit("/", 1)[-1] for w in spec.checks.runner.command}
     verdict = (
-        _diff_verdict(spec.checks.diff, patch)
+        _diff_verdict(spec.checks.diff, patch, package_scripts=bool(words & _SCRIPT_RUNNERS))
         if patch.strip()
         else Verdict("diff", False, "the patch is empty: nothing changed")
     )
@@ -281,7 +299,7 @@ def _diff_check(spec: TaskSpec, patch: str) -> PhaseResult:
 
 
 def _driver_spec(
-    spec: TaskSpec, files: list[FileChange], runner_timeout_s: float
+    spec: TaskSpec, files: list[FileChange], runner_timeout_s: float, test_user: str
 ) -> dict[str, Any]:
     """/in/spec.json: what the driver needs to know about the task (it cannot read task.toml)."""
     tool = spec.checks.lint.tool
@@ -296,6 +314,8 @@ def _driver_spec(
         "lint_timeout_s": LINT_TIMEOUT_S,
         "runner_command": spec.checks.runner.command,
         "runner_timeout_s": runner_timeout_s,
+        "report": spec.checks.runner.report,
+        "test_user": test_user,  # the image's USER: the tests run as it, the driver as root
     }
 
 
@@ -333,7 +353,7 @@ def run_checks(
     checks. An empty patch checks the baseline. Raises ChecksInfraError when Docker fails.
     `one_shot` runs the containers (a FakeOneShot in unit tests)."""
     task_dir = task_dir.resolve()  # bind mounts need absolute paths
-    _check_image_user(one_shot, image)
+    user = _check_image_user(one_shot, image)
     diff = _diff_check(spec, patch)
     try:
         files = parse_diff(patch)
@@ -341,15 +361,42 @@ def run_checks(
         files = []
     renames = {f.old_path: f.new_path for f in files if f.renamed and f.old_path and f.new_path}
     report = _container_paths(spec.checks.runner.report)
+    canaries = make_canaries(spec.checks.runner.command)
     in_dir = Path(tempfile.mkdtemp(prefix="cab-in-"))
+    tests_root = Path(tempfile.mkdtemp(prefix="cab-tests-"))
     try:
-        _write_inputs(in_dir, patch, _driver_spec(spec, files, runner_timeout_s))
-        job = _Job(task_dir, image, in_dir, report, one_shot)
+        _write_inputs(in_dir, patch, _driver_spec(spec, files, runner_timeout_s, user))
+        tests_dir = _hidden_tests(task_dir / "tests", tests_root / "tests", canaries)
+        job = _Job(task_dir, image, in_dir, report, one_shot, tests_dir, canaries)
         # Each container applies the patch to its own pristine copy: they run side by side.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="checks-lint") as pool:
             lint_future = pool.submit(_lint_check, job, spec.checks.lint.tool, files, renames)
-            runner = _runner_check(job, spec.checks.runner, runner_timeout_s)
+            runner = _runner_or_tampering(job, spec.checks.runner, patch, runner_timeout_s)
             lint = lint_future.result()
     finally:
         shutil.rmtree(in_dir, ignore_errors=True)
+        shutil.rmtree(tests_root, ignore_errors=True)
     return _combine(diff, lint, runner)
+
+
+def _runner_or_tampering(
+    job: _Job, check: RunnerCheck, patch: str, timeout_s: float
+) -> PhaseResult:
+    """A patch carrying a tamper construct fails the runner check without running its tests:
+    nothing they report could be believed."""
+    tampering = tamper_verdict(check, patch)
+    if tampering is not None:
+        return PhaseResult(tampering, 0.0)
+    return _runner_check(job, check, timeout_s)
+
+
+def _hidden_tests(source: Path, dest: Path, canaries: Canaries | None) -> Path:
+    """The hidden tests as this run mounts them: a copy with the canaries among them, readable
+    by the container's test user."""
+    shutil.copytree(source, dest, symlinks=False)
+    if canaries is not None:
+        for name, body in canaries.files.items():
+            (dest / name).write_text(body, encoding="utf-8")
+    for p in (dest.parent, dest, *dest.rglob("*")):
+        p.chmod(0o755 if p.is_dir() else 0o644)
+    return dest

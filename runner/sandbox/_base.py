@@ -43,6 +43,20 @@ class SandboxSpec:
     read_only_root: bool = True
     tmpfs: Mapping[str, str] = field(default_factory=lambda: {"/tmp": "rw,size=512m"})
     labels: Mapping[str, str] = field(default_factory=dict)
+    # Capabilities given back after `--cap-drop ALL`, from ADDABLE_CAPS only. The checks runner
+    # needs them to start the tests as another user (its driver then holds what they cannot
+    # touch); code under test never runs with any of them.
+    cap_add: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        extra = sorted(set(self.cap_add) - ADDABLE_CAPS)
+        if extra:
+            raise ValueError(f"capabilities {', '.join(extra)} may not be added to a sandbox")
+
+
+# What a spec may add: switching users and acting on the files and processes of the user it
+# switched to. Never network, mount, ptrace or module capabilities.
+ADDABLE_CAPS = frozenset({"CHOWN", "DAC_OVERRIDE", "FOWNER", "KILL", "SETUID", "SETGID"})
 
 
 @dataclass(frozen=True)

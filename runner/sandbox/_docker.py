@@ -176,6 +176,7 @@ def _container_args(spec: SandboxSpec) -> dict[str, Any]:
     return {
         "network_mode": "none",
         "cap_drop": ["ALL"],
+        "cap_add": list(spec.cap_add) or None,
         "security_opt": ["no-new-privileges"],
         "init": True,
         "read_only": spec.read_only_root,
