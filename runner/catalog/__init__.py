@@ -17,6 +17,7 @@ from runner.catalog._models import (
     ApiRoute,
     Column,
     DiffPolicy,
+    EventRule,
     FailureClass,
     HostModel,
     ModelCatalog,
@@ -25,6 +26,8 @@ from runner.catalog._models import (
     RunnerCheck,
     StepRule,
     TaskSpec,
+    TrajectoryEvent,
+    TrajectoryRule,
     UsageRule,
 )
 
@@ -36,6 +39,7 @@ __all__ = [
     "CatalogError",
     "Column",
     "DiffPolicy",
+    "EventRule",
     "FailureClass",
     "HostModel",
     "ModelCatalog",
@@ -44,6 +48,8 @@ __all__ = [
     "RunnerCheck",
     "StepRule",
     "TaskSpec",
+    "TrajectoryEvent",
+    "TrajectoryRule",
     "UsageRule",
     "find_root",
     "is_calibration",

@@ -28,7 +28,13 @@ from pathlib import Path
 from typing import Protocol
 
 import runner
-from runner.agents import AGENT_HOME, parse_transcript, read_transcript_files, render
+from runner.agents import (
+    AGENT_HOME,
+    parse_transcript,
+    read_transcript_files,
+    render,
+    trajectory_artifact,
+)
 from runner.catalog import CALIBRATION_MODELS, ApiRoute, Catalog, FailureClass, task_digest
 from runner.cell._workspace import Changes, WorkspaceError, collect_changes, make_workspace
 from runner.checks import CheckOutcome, ChecksInfraError, run_checks
@@ -628,6 +634,12 @@ def _finish(
     if attempt.transcript:
         raw = json.dumps(attempt.transcript, sort_keys=True, indent=1).encode()
         transcript_art = _write_artifact(cell_dir, "transcript.json", _redact(raw, secrets))
+    trajectory_art = trajectory_artifact(
+        cell_dir, spec, version=image.version, model=cell.model, stdout=stdout,
+        prompt=(catalog.root / "tasks" / cell.task / "instruction.md").read_text(encoding="utf-8"),
+        files=attempt.transcript, usage=usage, session_id=cell.key,
+        redact=lambda data: _redact(data, secrets),
+    )  # fmt: skip
     check_results: list[CheckResult] = []
     if checks is not None:
         for verdict in checks.verdicts:
@@ -699,7 +711,11 @@ def _finish(
         infra_retries=retries,
         blast_radius=blast,
         artifacts=Artifacts(
-            patch=patch_art, transcript=transcript_art, agent_log=log_art, check_logs=arts
+            patch=patch_art,
+            transcript=transcript_art,
+            agent_log=log_art,
+            check_logs=arts,
+            trajectory=trajectory_art,
         ),
     )
     # After a signal the containers were removed under the cell: what it saw is not a result.
