@@ -24,6 +24,7 @@ from runner.agents import (
 from runner.catalog import AgentSpec, load_catalog
 from runner.receipts import Usage
 from tests.conftest import ROOT
+from tests.receipt_factory import ARTIFACT_TEXT, ReceiptFactory
 
 FIXTURES = ROOT / "tests" / "fixtures" / "trajectories"
 CATALOG = load_catalog(ROOT)
@@ -275,3 +276,53 @@ def test_the_verifier_checks_the_trajectorys_digest(tmp_path: Path) -> None:
     (tmp_path / "c" / "trajectory.json").write_bytes(traj.replace(b"Done", b"Gone"))
     (bad,) = verify_receipts([tmp_path / "c"], store, schema_path=schema)
     assert not bad.ok and "trajectory.json" in (bad.reason or "")
+
+
+def _receipt_dir(tmp_path: Path, agent: str = "gemini-cli") -> Path:
+    """A cell folder as `cab cell run` writes it (unsigned: the CLI reads, it does not verify)."""
+    meta, stdout, files = _fixture(agent)
+    factory = ReceiptFactory(tmp_path / "cell", {**ARTIFACT_TEXT,
+        "agent.log": f"$ exit=0\n--- stdout ---\n{stdout}\n--- stderr ---\n".encode(),
+        "transcript.json": json.dumps(files).encode()})  # fmt: skip
+    doc = factory.predicate(runner_id="alice", agent=agent, task=meta["task"])
+    doc["artifacts"]["transcript"] = factory.artifact("transcript.json")
+    (tmp_path / "cell" / "receipt.json").write_text(json.dumps(doc))
+    return tmp_path / "cell"
+
+
+def test_cli_show_and_export_rebuild_an_old_receipt_and_read_a_new_one(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from runner.cli import main
+
+    folder = _receipt_dir(tmp_path)
+    run = CliRunner().invoke(main, ["--root", str(ROOT), "trajectory", "show", str(folder)])
+    assert run.exit_code == 0, run.output
+    assert "#2 agent" in run.output and "-> run_shell_command(" in run.output
+    assert "rebuilt from agent.log" in run.output  # said, on stderr (mixed in by CliRunner)
+    out = tmp_path / "t.json"
+    args = ["--root", str(ROOT), "trajectory", "export", str(folder), "--format", "atif", "-o"]
+    assert CliRunner().invoke(main, [*args, str(out)]).exit_code == 0
+    doc = json.loads(out.read_text())
+    jsonschema.Draft202012Validator(SCHEMA).validate(doc)
+    # Once the receipt carries the artifact, that file is what is read, digest-checked.
+    receipt = json.loads((folder / "receipt.json").read_text())
+    (folder / "trajectory.json").write_bytes(out.read_bytes())
+    receipt["artifacts"]["trajectory"] = ReceiptFactory(
+        folder, {"trajectory.json": out.read_bytes()}
+    ).artifact("trajectory.json")
+    (folder / "receipt.json").write_text(json.dumps(receipt))
+    run = CliRunner().invoke(main, ["trajectory", "show", str(folder)])
+    assert run.exit_code == 0 and "rebuilt" not in run.output
+    (folder / "trajectory.json").write_text(out.read_text().replace("Done", "Gone"))
+    run = CliRunner().invoke(main, ["trajectory", "show", str(folder)])
+    assert run.exit_code == 2 and "altered since signing" in run.output
+
+
+def test_cli_refuses_a_folder_without_a_receipt(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from runner.cli import main
+
+    run = CliRunner().invoke(main, ["trajectory", "show", str(tmp_path)])
+    assert run.exit_code == 2 and "receipt.json: cannot be read" in run.output

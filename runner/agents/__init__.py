@@ -19,8 +19,11 @@ from runner.agents._render import AGENT_HOME, RenderedRun, RenderError, render
 from runner.agents._trajectory import (
     MAX_OUTPUT_CHARS,
     TRAJECTORY_FILE,
+    TrajectoryError,
     agent_log_stdout,
     build_trajectory,
+    load_trajectory,
+    rebuild_trajectory,
     trajectory_artifact,
 )
 from runner.agents._transcript import (
@@ -49,12 +52,15 @@ __all__ = [
     "RenderError",
     "RenderedRun",
     "Trajectory",
+    "TrajectoryError",
     "agent_log_stdout",
     "build_trajectory",
     "classify_failure",
+    "load_trajectory",
     "parse_transcript",
     "probe_unreachable",
     "read_transcript_files",
+    "rebuild_trajectory",
     "render",
     "trajectory_artifact",
 ]

@@ -32,7 +32,7 @@ from runner.agents._transcript import _matches as matches
 from runner.agents._transcript import _records as records
 from runner.agents._transcript import _walk as walk
 from runner.catalog import AgentSpec, EventRule, TrajectoryEvent, TrajectoryRule
-from runner.receipts import Artifact, Usage
+from runner.receipts import Artifact, Receipt, Usage
 
 # Tool output kept per observation: enough to see what happened, bounded so that one agent that
 # cats a large file does not make its attempt page heavy.
@@ -393,3 +393,43 @@ def trajectory_artifact(
     (folder / TRAJECTORY_FILE).write_bytes(data)
     digest = "sha256:" + hashlib.sha256(data).hexdigest()
     return Artifact(path=TRAJECTORY_FILE, digest=digest, size=len(data))
+
+
+class TrajectoryError(Exception):
+    """A receipt's trajectory cannot be read: missing, altered since signing, or not ATIF."""
+
+
+def load_trajectory(folder: Path, receipt: Receipt) -> Trajectory | None:
+    """The trajectory artifact beside a receipt, checked against the digest the receipt records;
+    None when the receipt has none (an agent without a reader, or a receipt older than them)."""
+    art = receipt.artifacts.trajectory
+    if art is None:
+        return None
+    path = folder / art.path
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise TrajectoryError(f"{path}: cannot be read ({exc.strerror})") from None
+    if "sha256:" + hashlib.sha256(data).hexdigest() != art.digest:
+        raise TrajectoryError(f"{path}: digest differs from the receipt's (altered since signing)")
+    try:
+        return Trajectory.model_validate_json(data)
+    except ValueError as exc:
+        first = str(exc).splitlines()[0]
+        raise TrajectoryError(f"{path}: not an ATIF trajectory ({first})") from None
+
+
+def rebuild_trajectory(
+    folder: Path, receipt: Receipt, spec: AgentSpec, prompt: str
+) -> Trajectory | None:
+    """The trajectory read again from a receipt's agent.log and transcript.json artifacts, for
+    receipts written before cells stored one (the agent.log keeps the last 8 MiB of stdout)."""
+    log = (folder / receipt.artifacts.agent_log.path).read_text(encoding="utf-8", errors="replace")
+    files: dict[str, str] = {}
+    if receipt.artifacts.transcript is not None:
+        files = json.loads((folder / receipt.artifacts.transcript.path).read_text(encoding="utf-8"))
+    return build_trajectory(
+        spec, version=receipt.agent.version, model=receipt.cell.model, prompt=prompt,
+        stdout=agent_log_stdout(log), files=files, totals=receipt.usage,
+        session_id=receipt.cell.key,
+    )  # fmt: skip

@@ -22,6 +22,7 @@ from runner.cli._receipts import receipts
 from runner.cli._schema import schema
 from runner.cli._sweep import sweep
 from runner.cli._tasks import tasks
+from runner.cli._trajectory import trajectory
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -56,6 +57,7 @@ for command in (
     plan,
     cell,
     board,
+    trajectory,
     sweep,
 ):
     main.add_command(command)
