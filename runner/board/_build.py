@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
+from pathlib import Path
 
 import rfc8785
 
@@ -46,6 +47,8 @@ class VerifiedReceipt:
     receipt: Receipt
     digest: str  # "sha256:<hex>" of the stored envelope bytes
     tier: Tier
+    # Where its artifacts are (beside the envelope); None for receipts known only in memory.
+    folder: Path | None = None
 
 
 def _r(x: float) -> float:

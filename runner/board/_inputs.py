@@ -92,7 +92,9 @@ def adapt_verdicts(verdicts: Iterable[VerdictLike]) -> list[VerificationResult]:
     for v in verdicts:
         if v.ok and v.receipt is not None and v.tier is not None:
             digest = getattr(v, "envelope_digest", None) or envelope_digest(v.path)
-            receipt = VerifiedReceipt(receipt=v.receipt, digest=digest, tier=Tier(v.tier))
+            receipt = VerifiedReceipt(
+                receipt=v.receipt, digest=digest, tier=Tier(v.tier), folder=v.path.parent
+            )
             out.append(VerificationResult(v.path, receipt))
         else:
             out.append(VerificationResult(v.path, None, v.reason or "not verified"))

@@ -120,7 +120,9 @@ def board_build(
             result = build_board(verified, catalog)
             for r in rejected:
                 click.echo(f"[board] skipped {r.path}: {r.reason or 'not verified'}", err=True)
-            site, summary = render_site(result, catalog, agent_names=agent_names, rejected=rejected)
+            site, summary = render_site(
+                result, catalog, agent_names=agent_names, rejected=rejected, attempts=verified
+            )
             files = board_files(result, site, summary, board_schema(schema_dir))
             write_tree(out, files)
             archived = archive_board(archive_dir, result, models_toml) if archive_dir else None
