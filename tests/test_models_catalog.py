@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from runner import METHODOLOGY_VERSION
 from runner.catalog import ModelCatalog, ModelStatus, load_models
 from runner.cli import main
 
@@ -65,7 +66,7 @@ def test_cli_lists_current_held_and_retired(root: Path) -> None:
     for m in data["models"]:
         by_status.setdefault(m["status"], set()).add(m["id"])
     assert by_status == {"current": CURRENT, "held": HELD, "retired": RETIRED}
-    assert data["methodology_version"] == "1.0"
+    assert data["methodology_version"] == METHODOLOGY_VERSION
 
 
 def test_cli_status_filter_counts(root: Path) -> None:

@@ -6,6 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -13,12 +14,20 @@ from click.testing import CliRunner, Result
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 import runner.receipts
+from runner import METHODOLOGY_VERSION
 from runner.board import BoardError, VerificationResult
 from runner.board._inputs import adapt_verdicts, receipts_verifier
 from runner.cli import main
 from runner.receipts._models import Receipt, Tier
 from tests.board.envelopes import Ed25519Verifier, envelope_bytes, keyid
-from tests.board.receipt_factory import make_receipt
+from tests.board.receipt_factory import make_receipt as _make_receipt
+
+
+def make_receipt(*args: Any, **kwargs: Any) -> Receipt:
+    """A receipt of the current methodology: these tests score with the root models.toml."""
+    kwargs.setdefault("methodology_version", METHODOLOGY_VERSION)
+    return _make_receipt(*args, **kwargs)
+
 
 LLAMA = "meta/llama-3.3-70b-instruct"  # the model in the repository's models.toml
 OFFICIAL_KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
@@ -140,10 +149,10 @@ def test_failed_build_leaves_the_previous_board(root: Path, receipts: Path, tmp_
     out = tmp_path / "site"
     assert cab(root, "board", "build", receipts, "-o", out).exit_code == 0
     before = (out / "board.json").read_bytes()
-    write(receipts, make_receipt("aider", LLAMA, "t0", "failed", methodology_version="1.1"))
+    write(receipts, make_receipt("aider", LLAMA, "t0", "failed", methodology_version="9.9"))
     result = cab(root, "board", "build", receipts, "-o", out)
     assert result.exit_code == 2
-    assert "methodology versions 1.0, 1.1 cannot share a board" in result.output
+    assert f"methodology versions {METHODOLOGY_VERSION}, 9.9 cannot share a board" in result.output
     assert (out / "board.json").read_bytes() == before
 
 
@@ -151,11 +160,15 @@ def test_archive_keeps_board_with_its_catalog(root: Path, receipts: Path, tmp_pa
     out, archive = tmp_path / "site", tmp_path / "archive"
     result = cab(root, "board", "build", receipts, "-o", out, "--archive", archive)
     assert result.exit_code == 0, result.output
-    assert (archive / "1.0" / "board.json").read_bytes() == (out / "board.json").read_bytes()
-    assert (archive / "1.0" / "models.toml").read_bytes() == (root / "models.toml").read_bytes()
+    assert (archive / METHODOLOGY_VERSION / "board.json").read_bytes() == (
+        out / "board.json"
+    ).read_bytes()
+    assert (archive / METHODOLOGY_VERSION / "models.toml").read_bytes() == (
+        root / "models.toml"
+    ).read_bytes()
     # Rebuilding from the archived catalog gives the same board.
     again = tmp_path / "again"
-    models = archive / "1.0" / "models.toml"
+    models = archive / METHODOLOGY_VERSION / "models.toml"
     assert cab(root, "board", "build", receipts, "-o", again, "--models", models).exit_code == 0
     assert (again / "board.json").read_bytes() == (out / "board.json").read_bytes()
 
