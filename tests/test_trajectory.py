@@ -326,3 +326,16 @@ def test_cli_refuses_a_folder_without_a_receipt(tmp_path: Path) -> None:
 
     run = CliRunner().invoke(main, ["trajectory", "show", str(tmp_path)])
     assert run.exit_code == 2 and "receipt.json: cannot be read" in run.output
+
+
+def test_show_never_sends_the_agents_control_characters_to_the_terminal() -> None:
+    from runner.agents import AtifAgent, AtifStep
+    from runner.cli._trajectory import format_steps
+
+    t = Trajectory(
+        agent=AtifAgent(name="a", version="1"),
+        steps=[AtifStep(step_id=1, source="agent", message="ok\x1b]0;pwned\x07\x1b[2J\rhidden")],
+    )
+    text = format_steps(t, full=True)
+    assert "\x1b" not in text and "\x07" not in text and "\r" not in text
+    assert "\\x1b]0;pwned\\x07" in text and "\\x0dhidden" in text

@@ -10,6 +10,8 @@ large ones are shown in part, saying so, so that a board of many attempts stays 
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -24,6 +26,11 @@ from runner.receipts import Outcome, Receipt, Tier
 ID_HEX = 16  # hex digits of the envelope digest that name an attempt's page
 MAX_PATCH_BYTES = 256 << 10
 MAX_LOG_BYTES = 64 << 10  # the tail of a check log: where a failure's summary is
+# A trajectory is shown whole or not at all (steps cut in the middle would misstate what the agent
+# did); cells clip each tool output, so only a hostile or runaway receipt reaches this.
+MAX_TRAJECTORY_BYTES = 4 << 20
+# Attempt pages are rendered in forked workers (one per core) from this many attempts on.
+PARALLEL_FROM = 2000
 OUTCOME_MARK = {
     Outcome.passed: "✓",
     Outcome.failed: "✗",
@@ -127,8 +134,13 @@ def read_attempt(v: VerifiedReceipt) -> AttemptView:
         log = Shown.read(folder / art.path, MAX_LOG_BYTES, tail=True) if art else None
         checks.append(CheckView(c.name.value, c.passed, c.summary, c.duration_s, log))
     trajectory, note = None, None
+    art = r.artifacts.trajectory
     try:
-        trajectory = load_trajectory(folder, r)
+        if art is not None and art.size > MAX_TRAJECTORY_BYTES:
+            note = (f"The trajectory ({art.size:,} bytes) is larger than this board shows "
+                    f"({MAX_TRAJECTORY_BYTES:,}): `cab trajectory show` prints it.")  # fmt: skip
+        else:
+            trajectory = load_trajectory(folder, r)
     except TrajectoryError as exc:
         note = str(exc).replace(str(folder) + "/", "")
     if trajectory is None and note is None:
@@ -192,8 +204,6 @@ class AttemptSite:
                 "cell.html.j2", 1, cell=cell, page="index", mark=OUTCOME_MARK,
                 attempt_page=attempt_page, tasks_page=tasks_page,
             )  # fmt: skip
-            for v in cell.attempts:
-                files[attempt_page(v)] = self._attempt(page, read_attempt(v))
         for (tier, model), cells in models.items():
             files[tasks_page(tier, model)] = page(
                 "tasks.html.j2", 1, tier=tier, model=model, cells=cells, page="models",
@@ -201,7 +211,25 @@ class AttemptSite:
             )  # fmt: skip
         files["assets/attempts.css"] = (Path(__file__).parent / "templates" / "attempts.css"
                                         ).read_bytes()  # fmt: skip
+        every = [v for cell in self.cells.values() for v in cell.attempts]
+        files.update(self._attempt_pages(page, every))
         return files
+
+    def _attempt_pages(self, page: Page, every: list[VerifiedReceipt]) -> dict[str, bytes]:
+        """Every attempt page; in forked workers for large boards (each page is independent,
+        so the pages are the same bytes as in one process)."""
+        workers = min(os.cpu_count() or 1, 8) if len(every) >= PARALLEL_FROM else 1
+        if workers == 1:
+            return {attempt_page(v): self._attempt(page, read_attempt(v)) for v in every}
+        global _FORKED
+        _FORKED = (self, page, every)
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                chunks = [range(i, min(i + 250, len(every))) for i in range(0, len(every), 250)]
+                parts = pool.map(_render_range, [(c.start, c.stop) for c in chunks])
+        finally:
+            _FORKED = None
+        return {path: data for part in parts for path, data in part}
 
     def _attempt(self, page: Page, view: AttemptView) -> bytes:
         r = view.r
@@ -210,3 +238,13 @@ class AttemptSite:
             cell_href=cell_page(view.v.tier, r.cell.agent, r.cell.model),
             diff=diff_html(view.patch.text) if view.patch else None, pretty_args=pretty_args,
         )  # fmt: skip
+
+
+# What a forked worker renders from (set only while a pool runs; see _attempt_pages).
+_FORKED: tuple[AttemptSite, Page, list[VerifiedReceipt]] | None = None
+
+
+def _render_range(bounds: tuple[int, int]) -> list[tuple[str, bytes]]:
+    assert _FORKED is not None
+    site, page, every = _FORKED
+    return [(attempt_page(v), site._attempt(page, read_attempt(v))) for v in every[slice(*bounds)]]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import click
@@ -14,6 +15,9 @@ from runner.cli._common import Ctx, InputError, catalog_errors, pass_ctx
 from runner.receipts import Receipt
 
 _PREVIEW = 300  # characters of a message or tool output shown per step without --full
+# The agent's text is untrusted: control characters (ANSI escapes that rewrite the terminal, a
+# carriage return that hides a line) are shown as escapes, never sent to the terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 _receipt_dir = click.argument(
     "receipt_dir", type=click.Path(exists=True, file_okay=False, path_type=Path)
@@ -55,8 +59,12 @@ def _load(ctx: Ctx, folder: Path) -> Trajectory:
     return rebuilt
 
 
+def _printable(text: str) -> str:
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 def _clip(text: str, full: bool) -> str:
-    text = text.rstrip()
+    text = _printable(text.rstrip())
     if full or len(text) <= _PREVIEW:
         return text
     return text[:_PREVIEW] + f" [... {len(text) - _PREVIEW} more chars]"
@@ -68,12 +76,13 @@ def _indent(text: str, prefix: str) -> str:
 
 def format_steps(t: Trajectory, *, full: bool = False) -> str:
     """The steps as terminal text: one header line per step, then its message, calls, results."""
-    out = [f"{t.agent.name} {t.agent.version} on {t.agent.model_name or '?'}: "
+    out = [f"{_printable(t.agent.name)} {_printable(t.agent.version)} on "
+           f"{_printable(t.agent.model_name or '?')}: "
            f"{len(t.steps)} steps, {len(t.tool_calls)} tool calls"]  # fmt: skip
     for s in t.steps:
         head = f"#{s.step_id} {s.source}"
         if s.timestamp:
-            head += f"  {s.timestamp}"
+            head += f"  {_printable(s.timestamp)}"
         if s.metrics and s.metrics.prompt_tokens is not None:
             head += f"  ({s.metrics.prompt_tokens} in / {s.metrics.completion_tokens or 0} out)"
         out.append(head)
@@ -98,7 +107,10 @@ def format_steps(t: Trajectory, *, full: bool = False) -> str:
 @click.option("--full", is_flag=True, help="Print messages and tool outputs whole.")
 @pass_ctx
 def show(ctx: Ctx, receipt_dir: Path, full: bool) -> None:
-    """Print the steps of the attempt whose receipt.json is in RECEIPT_DIR."""
+    """Print the steps of the attempt whose receipt.json is in RECEIPT_DIR.
+
+    Reads; does not verify the receipt's signature (`cab receipts verify` does). The trajectory
+    must match the digest the receipt records."""
     click.echo(format_steps(_load(ctx, receipt_dir), full=full))
 
 
