@@ -135,6 +135,7 @@ def matrix_interactive(out: Path, repeats: int) -> list[dict[str, float]]:
 
 def bench_attempts(repeats: int, log: Any, stats: Any) -> dict[str, Any]:
     tmp_parent = Path(os.environ.get("CAB_BENCH_TMP", tempfile.gettempdir()))
+    load0 = round(os.getloadavg()[0], 2)
     with tempfile.TemporaryDirectory(prefix="cab-bench-attempts-", dir=tmp_parent) as tmp:
         folder = Path(tmp)
         t0 = time.perf_counter()
@@ -166,6 +167,7 @@ def bench_attempts(repeats: int, log: Any, stats: Any) -> dict[str, Any]:
         "matrix_interactive_ms": stats(interactive, 1),
         "matrix_navigation": nav,
         "targets": TARGETS,
+        "load_average": [load0, round(os.getloadavg()[0], 2)],
         "met": {
             "build": min(builds) < TARGETS["build_s"],
             "site": size / 1e6 < TARGETS["site_mb"],

@@ -534,6 +534,8 @@ def render_markdown(results: dict[str, Any]) -> str:
                   f"- matrix page ({a['index_kb']} kB) interactive: "
                   f"{_fmt(a['matrix_interactive_ms'], ' ms', 0)} (target < "
                   f"{t['interactive_ms']:.0f} ms: {'met' if met['interactive'] else 'NOT met'})",
+                  "", "Load average at start and end: "
+                  f"{' -> '.join(str(x) for x in a.get('load_average', []))} (2 cores, shared).",
                   "", _when(a), ""]  # fmt: skip
     if "plan" in b:
         p = b["plan"]
