@@ -339,3 +339,26 @@ def test_show_never_sends_the_agents_control_characters_to_the_terminal() -> Non
     text = format_steps(t, full=True)
     assert "\x1b" not in text and "\x07" not in text and "\r" not in text
     assert "\\x1b]0;pwned\\x07" in text and "\\x0dhidden" in text
+
+
+AGENT_FIXTURES = ROOT / "tests" / "fixtures" / "agents"
+
+
+@pytest.mark.parametrize(
+    "case", sorted(p for p in AGENT_FIXTURES.glob("*/*") if (p / "run.json").is_file())
+)
+def test_failed_runs_give_valid_trajectories_too(case: Path) -> None:
+    """The recorded refused / misconfigured runs (no model reachable): a valid trajectory of the
+    instruction and whatever the agent said, with no tool call it did not make."""
+    files = {
+        "/home/agent/" + p.relative_to(case / "files").as_posix(): p.read_text(errors="replace")
+        for p in sorted((case / "files").rglob("*"))
+        if p.is_file()
+    }
+    t = build_trajectory(
+        CATALOG.agents[case.parent.name], version="1", model="bench-model", prompt="hello",
+        stdout=(case / "stdout.txt").read_text(errors="replace"), files=files, totals=None,
+    )  # fmt: skip
+    assert t is not None
+    jsonschema.Draft202012Validator(SCHEMA).validate(json.loads(t.to_json()))
+    assert t.tool_calls == []
