@@ -125,11 +125,11 @@ def test_per_model_task_by_agent_grid(site: tuple[str, Path], root: Path, tmp_pa
         texts = grid.locator("td.sol").all_inner_texts()
         assert len(texts) == len(AGENTS) * len(TASKS)
         assert all(t.endswith("/3") for t in texts)
+        for path in _shots(root, tmp_path, "tasks.png"):
+            page.screenshot(path=str(path), full_page=True)
         grid.locator("td.sol a").first.click()
         page.wait_for_load_state("load")
         assert "/cells/" in page.url and page.url.endswith(f"#task-{sorted(TASKS)[0]}")
-        for path in _shots(root, tmp_path, "tasks.png"):
-            page.screenshot(path=str(path), full_page=True)
         browser.close()
 
 
