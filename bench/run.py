@@ -9,6 +9,9 @@ Benchmarks (names for --only):
   overhead    harness overhead per cell (bench/bench_cell_overhead.py, warm images): run_cell's
               wall time - the agent's run - the check commands' own time (the longer of the
               parallel lint and runner commands, as their driver timed them in the containers)
+  attempts    a board of 10,500 attempts with their attempt pages (bench/bench_attempts.py):
+              `cab board build` wall time, site size, the matrix page's time to interactive in
+              Chromium
   images      warm rebuild time of the agent and runtime images and their sizes (cold build
               times are the recorded ones, see the output: a cold rebuild downloads every package)
 
@@ -518,6 +521,22 @@ def render_markdown(results: dict[str, Any]) -> str:
             _when({"measured_at": v.get("measured_at")}),
             "",
         ]
+    if "attempts" in b:
+        a = b["attempts"]
+        t, met = a["targets"], a["met"]
+        lines += ["## Attempt pages at scale", "", a["what"] + ".",
+                  f"Receipts generated and signed in {a['generate_and_sign_s']} s.", "",
+                  f"- board build: {_fmt(a['build_s'], ' s')} (target < {t['build_s']:.0f} s: "
+                  f"{'met' if met['build'] else 'NOT met'})",
+                  f"- site: {a['site_mb']} MB in {a['site_files']:,} files, "
+                  f"{a['attempt_pages']:,} attempt pages (target < {t['site_mb']:.0f} MB: "
+                  f"{'met' if met['site'] else 'NOT met'})",
+                  f"- matrix page ({a['index_kb']} kB) interactive: "
+                  f"{_fmt(a['matrix_interactive_ms'], ' ms', 0)} (target < "
+                  f"{t['interactive_ms']:.0f} ms: {'met' if met['interactive'] else 'NOT met'})",
+                  "", "Load average at start and end: "
+                  f"{' -> '.join(str(x) for x in a.get('load_average', []))} (2 cores, shared).",
+                  "", _when(a), ""]  # fmt: skip
     if "plan" in b:
         p = b["plan"]
         lines += ["## Plan time, full public matrix", "",
@@ -590,10 +609,12 @@ def fault_table(faults: dict[str, Any]) -> list[str]:
     return [*lines, ""]
 
 
+SECTIONS = ("plan", "verify", "throughput", "overhead", "images", "attempts")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--only", nargs="*", default=None,
-                    choices=["plan", "verify", "throughput", "overhead", "images"])  # fmt: skip
+    ap.add_argument("--only", nargs="*", default=None, choices=list(SECTIONS))
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--sizes", default="1000,10000,100000")
     ap.add_argument(
@@ -614,7 +635,7 @@ def main() -> int:
             "repeats": args.repeats,
             "benchmarks": dict(previous.get("benchmarks", {})),
         }
-        only = set(args.only or ["plan", "verify", "throughput", "overhead", "images"])
+        only = set(args.only or SECTIONS)
         work = Path(tempfile.mkdtemp(prefix="cab-bench-"))
         try:
             steps: list[tuple[str, Callable[[], None]]] = []
@@ -636,8 +657,14 @@ def main() -> int:
             def do_images() -> None:
                 b["images"] = bench_images(args.repeats)
 
+            def do_attempts() -> None:
+                from bench.bench_attempts import bench_attempts
+
+                b["attempts"] = bench_attempts(args.repeats, log, stats)
+
             steps = [("plan", do_plan), ("overhead", do_overhead), ("throughput", do_throughput),
-                     ("verify", do_verify), ("images", do_images)]  # fmt: skip
+                     ("verify", do_verify), ("images", do_images),
+                     ("attempts", do_attempts)]  # fmt: skip
             for name, fn in steps:
                 if name in only:
                     log(f"{name} ...")

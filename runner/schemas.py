@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from runner.agents import Trajectory
 from runner.board import Board
 from runner.catalog import AgentSpec, ModelCatalog, TaskSpec
 from runner.receipts import Receipt, render_schema
@@ -25,6 +26,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "receipt.schema.json": Receipt,
     "board.schema.json": Board,
     "store-manifest.schema.json": Manifest,
+    "trajectory.schema.json": Trajectory,
 }
 
 

@@ -121,7 +121,7 @@ def test_gold_patch_passes_with_the_containers_specified_as_before(
     assert set(outcome.logs) == {"lint", "runner", "report", "diff"}
     assert outcome.logs["diff"] == gold.encode()
     assert outcome.logs["report"].startswith(junit(spec).split(b"</testsuite>")[0])
-    assert b"_a\"><failure" in outcome.logs["report"]  # the canaries ran with the tests
+    assert b'_a"><failure' in outcome.logs["report"]  # the canaries ran with the tests
     assert outcome.command_s == {"lint": 0.25, "runner": 1.5}
     assert set(outcome.durations_s) == {"diff", "lint", "runner"}
     # The lint log is the record exactly as written, then the container's own output.

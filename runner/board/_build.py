@@ -52,6 +52,11 @@ class VerifiedReceipt:
     # board copies beside its site. Not part of the receipt's identity.
     path: Path | None = field(default=None, compare=False)
 
+    @property
+    def folder(self) -> Path | None:
+        """Where its artifacts are: beside the envelope."""
+        return self.path.parent if self.path is not None else None
+
 
 def _r(x: float) -> float:
     return round(x, DIGITS)

@@ -14,6 +14,8 @@ from pathlib import Path
 import jinja2
 
 from runner.board import _methodology as m
+from runner.board._attempts import AttemptSite
+from runner.board._build import VerifiedReceipt
 from runner.board._chart import ChartPoint, pareto_front, pareto_svg
 from runner.board._inputs import VerificationResult
 from runner.board._models import (
@@ -122,8 +124,10 @@ class SiteRenderer:
         agent_names: Mapping[str, str] | None = None,
         rejected: Sequence[VerificationResult] = (),
         published: bool = False,
+        attempts: Sequence[VerifiedReceipt] = (),
     ) -> None:
         self.board = board
+        self.attempts = AttemptSite(attempts)
         self.catalog = catalog
         self.agent_names = dict(agent_names or {})
         self.rejected = list(rejected)
@@ -147,6 +151,8 @@ class SiteRenderer:
             significant=SIGNIFICANT,
             ramp=_ramp(),
             short_digest=lambda d: d.removeprefix("sha256:")[:12],
+            cell_href=self.attempts.cell_href,
+            tasks_href=self.attempts.tasks_href,
             weights={
                 "quality": m.W_QUALITY,
                 "cost": m.W_COST,
@@ -328,6 +334,7 @@ class SiteRenderer:
         files["models/index.html"] = self._page(
             "models.html.j2", 1, summaries=self._model_summaries(), page="models"
         )
+        files.update(self.attempts.pages(self._page))
         return files
 
     def _model_summaries(self) -> list[tuple[ModelColumn, list[ModelSummary]]]:
@@ -457,10 +464,18 @@ def render_site(
     agent_names: Mapping[str, str] | None = None,
     rejected: Sequence[VerificationResult] = (),
     published: bool = False,
+    attempts: Sequence[VerifiedReceipt] = (),
 ) -> tuple[dict[str, bytes], str]:
     """(site files by relative path, summary.md text). `published`: the site carries its
-    receipts (receipts/) and its models.toml, and says so."""
+    receipts (receipts/) and its models.toml, and says so. With `attempts` (the verified
+    receipts the board was built from), a page per attempt, per cell and per model's tasks,
+    linked from the matrix."""
     renderer = SiteRenderer(
-        board, catalog, agent_names=agent_names, rejected=rejected, published=published
+        board,
+        catalog,
+        agent_names=agent_names,
+        rejected=rejected,
+        published=published,
+        attempts=attempts,
     )
     return renderer.render(), renderer.summary_md()

@@ -286,6 +286,87 @@ class StepRule(Strict):
         return self
 
 
+class TrajectoryEvent(StrEnum):
+    """What one transcript record (or one item of it) says, for the ATIF trajectory."""
+
+    turn = "turn"  # a new model turn starts: the next agent output opens a new step
+    text = "text"  # the agent's message text
+    reasoning = "reasoning"  # its stated reasoning
+    call = "call"  # a tool call (with `output`: the call and its result in one record)
+    result = "result"  # a tool call's result, matched to the call by call_id
+    metrics = "metrics"  # the agent's own token counts for the current turn
+
+
+class EventRule(Strict):
+    """Records that have every `match` value are one event; with `items` (a path whose `*` steps
+    run over lists, e.g. `message.content.*`), each item there that has every `item_match` value
+    is one. Field paths are read from the item (or the record when there are no items);
+    `timestamp` and `turn_id` from the record."""
+
+    match: dict[JsonPath, str] = Field(default_factory=dict)
+    event: TrajectoryEvent
+    items: JsonPath | None = None
+    item_match: dict[JsonPath, str] = Field(default_factory=dict)
+    text: JsonPath | None = Field(default=None, description="Message or reasoning text")
+    delta: bool = Field(
+        default=False, description="The text is a streamed fragment: joined to the last one as is"
+    )
+    call_id: JsonPath | None = None
+    name: JsonPath | None = Field(default=None, description="The tool's name")
+    arguments: JsonPath | None = Field(default=None, description="The call's arguments")
+    argument_key: str = Field(
+        default="input", min_length=1, description="Key for arguments that are not an object"
+    )
+    output: JsonPath | None = Field(default=None, description="The tool's result")
+    prompt_tokens: JsonPath | None = None
+    completion_tokens: JsonPath | None = None
+    cached_tokens: JsonPath | None = None
+    cost_usd: JsonPath | None = None
+    cached_in_prompt: bool = Field(
+        default=True,
+        description="False when the agent's input count leaves out cache hits: ATIF's "
+        "prompt_tokens includes them, so they are added",
+    )
+    timestamp: JsonPath | None = Field(
+        default=None, description="ISO 8601 text, or epoch milliseconds"
+    )
+    turn_id: JsonPath | None = Field(
+        default=None, description="Consecutive records with the same value are one model turn"
+    )
+
+    @model_validator(mode="after")
+    def _reads_what_it_needs(self) -> EventRule:
+        needs = {
+            TrajectoryEvent.text: ("text",),
+            TrajectoryEvent.reasoning: ("text",),
+            TrajectoryEvent.call: ("name",),
+            TrajectoryEvent.result: ("call_id", "output"),
+            TrajectoryEvent.metrics: ("prompt_tokens", "completion_tokens"),
+        }.get(self.event, ())
+        if needs and not any(getattr(self, f) for f in needs):
+            raise ValueError(f"a {self.event.value} event needs {' or '.join(needs)}")
+        if self.item_match and not self.items:
+            raise ValueError("item_match needs items")
+        return self
+
+
+class TrajectoryRule(Strict):
+    """How the agent's own output becomes an ATIF trajectory (runner.agents.build_trajectory).
+
+    `events` reads JSON records declaratively; `aider-llm-log` is the one text format (Aider's
+    --llm-history-file), read by code because no record structure exists to declare."""
+
+    source: RecordSource = RecordSource.stdout
+    format: Literal["events", "aider-llm-log"] = "events"
+    events: list[EventRule] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _has_events(self) -> TrajectoryRule:
+        if self.format == "events" and not self.events:
+            raise ValueError("an events trajectory needs at least one event rule")
+        return self
+
+
 class Transcript(Strict):
     paths: list[str] = Field(
         default_factory=list,
@@ -296,6 +377,9 @@ class Transcript(Strict):
         default=None, description="None: the agent reports no usage of its own"
     )
     steps: StepRule | None = None
+    trajectory: TrajectoryRule | None = Field(
+        default=None, description="None: no trajectory is read from this agent's output"
+    )
 
 
 class ImageBase(StrEnum):

@@ -22,11 +22,18 @@ from pathlib import Path
 from typing import Protocol
 
 import runner.checks
-from runner.agents import AGENT_HOME, parse_transcript, read_transcript_files, render
+from runner.agents import (
+    AGENT_HOME,
+    parse_transcript,
+    read_transcript_files,
+    render,
+    trajectory_json,
+)
 from runner.catalog import CALIBRATION_MODELS, ApiRoute, Catalog, TaskSpec, task_digest
 from runner.cell._blast import WORKSPACE, blast_radius, outside_workspace
 from runner.cell._outcome import AgentRun, OutcomeInputs, decide_outcome, infra_cause
 from runner.cell._receipt import (
+    TRAJECTORY,
     Attempt,
     Provenance,
     ResolvedImage,
@@ -36,6 +43,7 @@ from runner.cell._receipt import (
     check_results,
     metered_usage,
     phase_timings,
+    redact,
     runner_ref,
 )
 from runner.cell._workspace import WorkspaceError, collect_changes, make_workspace
@@ -442,7 +450,15 @@ def _finish(ctx: CellContext, run: _CellRun, stage: Path) -> CellResult:
             proxy_running=run.proxy_running,
         )
     )
+    usage = metered_usage(records, report.usage.total_tokens if report.usage else None)
     files = artifact_files(attempt, checks, run.secrets)
+    trajectory = trajectory_json(
+        ctx.catalog.agents[run.cell.agent], version=run.image.version, model=run.cell.model,
+        prompt=(ctx.catalog.root / "tasks" / run.cell.task / "instruction.md").read_text("utf-8"),
+        stdout=stdout, files=attempt.transcript, usage=usage, session_id=run.cell.key,
+    )  # fmt: skip
+    if trajectory is not None:  # redacted like every artifact
+        files[TRAJECTORY] = redact(trajectory, run.secrets)
     artifacts = artifact_index(files, checks)
     total_s = time.monotonic() - run.t0
     phases = (run.resolve_s, max(run.workspace_s, 0.0), run.checks_s)
@@ -452,7 +468,7 @@ def _finish(ctx: CellContext, run: _CellRun, stage: Path) -> CellResult:
         decision,
         timings=phase_timings(attempt, phases, started_at=run.started_at,
                               finished_at=datetime.now(UTC), total_s=total_s),
-        usage=metered_usage(records, report.usage.total_tokens if report.usage else None),
+        usage=usage,
         checks=check_results(checks, artifacts.check_logs),
         blast=blast_radius(
             attempt.changes, run.task, outside=attempt.outside, leftovers=len(attempt.leftovers),

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import runner
+from runner.agents import TRAJECTORY_FILE
 from runner.cell._outcome import Decision
 from runner.cell._workspace import Changes
 from runner.checks import CheckOutcome
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
 REDACTED = "[REDACTED]"
 MAX_LOG_BYTES = 8 << 20
 PATCH, AGENT_LOG, TRANSCRIPT = "patch.diff", "agent.log", "transcript.json"
+TRAJECTORY = TRAJECTORY_FILE  # the ATIF trajectory (runner.agents writes its bytes)
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,7 @@ def metered_usage(records: Sequence[UsageRecord], agent_tokens: int | None) -> U
     )
 
 
-def _redact(data: bytes, secrets: Sequence[str]) -> bytes:
+def redact(data: bytes, secrets: Sequence[str]) -> bytes:
     for secret in secrets:
         if secret:
             data = data.replace(secret.encode(), REDACTED.encode())
@@ -129,7 +131,7 @@ def artifact_files(
         for verdict in checks.verdicts:
             if log_bytes := checks.logs.get(verdict.name):
                 files[_check_log(verdict.name)] = log_bytes
-    return {rel: _redact(data, secrets) for rel, data in files.items()}
+    return {rel: redact(data, secrets) for rel, data in files.items()}
 
 
 def _artifact(files: Mapping[str, bytes], rel: str) -> Artifact:
@@ -145,6 +147,7 @@ def artifact_index(files: Mapping[str, bytes], checks: CheckOutcome | None) -> A
         transcript=_artifact(files, TRANSCRIPT) if TRANSCRIPT in files else None,
         agent_log=_artifact(files, AGENT_LOG),
         check_logs=[_artifact(files, _check_log(n)) for n in names if _check_log(n) in files],
+        trajectory=_artifact(files, TRAJECTORY) if TRAJECTORY in files else None,
     )
 
 

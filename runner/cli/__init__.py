@@ -23,6 +23,7 @@ from runner.cli._schema import schema
 from runner.cli._store import store
 from runner.cli._sweep import sweep
 from runner.cli._tasks import tasks
+from runner.cli._trajectory import trajectory
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -58,6 +59,7 @@ for command in (
     cell,
     board,
     store,
+    trajectory,
     sweep,
 ):
     main.add_command(command)

@@ -191,7 +191,12 @@ def board_build(
             # The site carries the receipts it stands on, so `cab board verify` can re-check it.
             published = publishable(verified)
             site, summary = render_site(
-                result, catalog, agent_names=agent_names, rejected=rejected, published=published
+                result,
+                catalog,
+                agent_names=agent_names,
+                rejected=rejected,
+                published=published,
+                attempts=verified,
             )
             files = board_files(result, site, summary, board_schema(schema_dir))
             if published:

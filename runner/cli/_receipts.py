@@ -312,6 +312,7 @@ def _print_receipt(r: Receipt, notes: list[str]) -> None:
     for col in ("path", "bytes", "digest"):
         arts.add_column(col)
     a = r.artifacts
-    for art in [a.patch, *([a.transcript] if a.transcript else []), a.agent_log, *a.check_logs]:
+    optional = [x for x in (a.transcript, a.trajectory) if x is not None]
+    for art in [a.patch, *optional, a.agent_log, *a.check_logs]:
         arts.add_row(art.path, str(art.size), art.digest)
     console.print(arts)

@@ -159,6 +159,11 @@ class Artifacts(_Record):
     transcript: Artifact | None
     agent_log: Artifact
     check_logs: list[Artifact]
+    trajectory: Artifact | None = Field(
+        default=None,
+        description="The attempt as an ATIF trajectory (schemas/trajectory.schema.json), read "
+        "from the agent's own output; None when its spec declares no reader",
+    )
 
 
 class Receipt(_Record):

@@ -27,8 +27,10 @@ class ArtifactError(ValueError):
 
 
 def artifacts_of(receipt: Receipt) -> list[Artifact]:
+    # Every artifact field of Artifacts, so that each one is a signed subject and digest-checked.
     a = receipt.artifacts
-    return [a.patch, *([a.transcript] if a.transcript else []), a.agent_log, *a.check_logs]
+    optional = [art for art in (a.transcript, a.trajectory) if art is not None]
+    return [a.patch, *optional, a.agent_log, *a.check_logs]
 
 
 def check_relative(path: str) -> None:

@@ -7,6 +7,8 @@ agent on every language."""
 
 from __future__ import annotations
 
+import json
+import logging
 import os
 import subprocess
 from collections.abc import Iterator
@@ -75,8 +77,6 @@ class Shard:
 
 
 def docker_inspect(container_id: str) -> dict[str, Any] | None:
-    import json
-
     proc = subprocess.run(
         ["docker", "inspect", container_id], capture_output=True, text=True, check=False
     )
@@ -138,3 +138,49 @@ def open_shard(
         ctx.proxy = proxy
         ctx.sandbox_factory = factory
         yield Shard(ctx, key, proxy, out, trust_dir, factory)
+
+
+class OracleCalls(logging.Handler):
+    """The tool calls the calibration server answered with, as its log says them (one record per
+    reply: `... -> 200 calls=[names]`). The server runs in this process, so a handler on its
+    logger sees every reply of the cells run while it is attached."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.calls: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "-> 200 calls=" in record.msg and isinstance(record.args, tuple):
+            names = record.args[-1]
+            assert isinstance(names, list), record.args
+            self.calls.extend(names)
+
+
+@contextmanager
+def oracle_calls() -> Iterator[OracleCalls]:
+    log = logging.getLogger("cab.oracle")
+    handler, level = OracleCalls(), log.level
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    try:
+        yield handler
+    finally:
+        log.removeHandler(handler)
+        log.setLevel(level)
+
+
+def assert_trajectory_matches(folder: Path, root: Path, oracle_tool_calls: list[str]) -> None:
+    """The cell's trajectory artifact validates against the committed ATIF schema and holds
+    exactly the tool calls the calibration model made, in order."""
+    import jsonschema
+
+    receipt = json.loads((folder / "receipt.json").read_text())
+    art = receipt["artifacts"]["trajectory"]
+    assert art is not None, f"{folder.name}: no trajectory artifact"
+    doc = json.loads((folder / art["path"]).read_text())
+    schema = json.loads((root / "schemas" / "trajectory.schema.json").read_text())
+    jsonschema.Draft202012Validator(schema).validate(doc)
+    calls = [c for s in doc["steps"] for c in s.get("tool_calls", [])]
+    assert len(calls) == len(oracle_tool_calls), (folder.name, calls, oracle_tool_calls)
+    assert doc["final_metrics"]["total_prompt_tokens"] == receipt["usage"]["input_tokens"]
+    assert doc["final_metrics"]["total_steps"] == len(doc["steps"])

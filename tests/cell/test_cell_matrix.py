@@ -1,6 +1,9 @@
 """Every agent, through its real binary in its pinned image: the `oracle` model passes a Python, a
 Node and a shell task, `null` fails them, and the receipts verify as a stranger would verify them.
 
+Each cell's ATIF trajectory validates against schemas/trajectory.schema.json and holds exactly the
+tool calls the calibration model made (its server's log, read in this process).
+
 Default (CI-sized): three agents, one language each, both models. `CAB_CELL_MATRIX=full` (nox -s
 cells): all ten agents x three languages x both models.
 """
@@ -14,7 +17,16 @@ import pytest
 from runner.catalog import load_catalog
 from runner.cell import run_cell
 from runner.receipts import CellId, Outcome
-from tests.cell.cellkit import FULL_MATRIX, TASKS, Shard, assert_no_secrets, my_containers, verify
+from tests.cell.cellkit import (
+    FULL_MATRIX,
+    TASKS,
+    Shard,
+    assert_no_secrets,
+    assert_trajectory_matches,
+    my_containers,
+    oracle_calls,
+    verify,
+)
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.docker
@@ -36,7 +48,8 @@ def test_oracle_passes_and_null_fails(shard: Shard, agent: str, language: str) -
     task = TASKS[language]
     for model, expected in (("oracle", Outcome.passed), ("null", Outcome.failed)):
         cell = CellId(agent=agent, model=model, task=task, attempt=1)
-        result = run_cell(cell, shard.ctx)
+        with oracle_calls() as made:
+            result = run_cell(cell, shard.ctx)
         folder = result.envelope.parent
         receipt = json.loads((folder / "receipt.json").read_text())
         assert result.outcome is expected, (
@@ -56,5 +69,9 @@ def test_oracle_passes_and_null_fails(shard: Shard, agent: str, language: str) -
         assert receipt["blast_radius"]["writes_outside_workspace"] == []
         assert "1/1 receipts ok" in verify([result.envelope], shard.trust_dir)
         assert_no_secrets(folder, shard.proxy.secrets())
+        # What the agent did, as its trajectory says it: the calibration model's tool calls.
+        assert_trajectory_matches(folder, ROOT, made.calls)
+        if model == "null":
+            assert made.calls == []
     assert my_containers() == []
     assert list((shard.out / ".work").iterdir()) == []
