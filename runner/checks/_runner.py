@@ -18,6 +18,35 @@ CANNOT_START = {
 }
 
 
+def _unscored(check: RunnerCheck, summary: str, **facts: object) -> Verdict:
+    """A failed runner verdict whose every listed test counts as failed."""
+    return Verdict(
+        "runner",
+        False,
+        summary,
+        {
+            **facts,
+            "fail_to_pass_failed": list(check.fail_to_pass),
+            "pass_to_pass_failed": list(check.pass_to_pass),
+        },
+    )
+
+
+def _killed(exit_code: int | None, timed_out: bool) -> str | None:
+    """Why a run's report cannot be read at all (timed out, killed, never started)."""
+    if timed_out:
+        return "the runner timed out"
+    if exit_code is None:
+        return "the runner has no exit code"
+    if exit_code in CANNOT_START:
+        return CANNOT_START[exit_code]
+    if exit_code < 0:  # Python's way of saying "killed by signal -exit_code"
+        return f"the runner was killed (signal {-exit_code})"
+    if exit_code >= SIGNAL_EXIT_BASE:
+        return f"the runner was killed (exit {exit_code})"
+    return None
+
+
 def runner_verdict(
     check: RunnerCheck,
     report: bytes | None,
@@ -32,53 +61,28 @@ def runner_verdict(
     tampering. A killed or timed-out run fails whatever its report says; a listed id missing
     from the report counts as failed.
     """
-
-    def did_not_run(why: str) -> Verdict:
-        return Verdict(
-            "runner",
-            False,
-            f"the suite did not run: {why}",
-            {
-                "suite_ran": False,
-                "fail_to_pass_failed": list(check.fail_to_pass),
-                "pass_to_pass_failed": list(check.pass_to_pass),
-            },
-        )
-
-    if timed_out:
-        return did_not_run("the runner timed out")
-    if exit_code is None:
-        return did_not_run("the runner has no exit code")
-    if exit_code in CANNOT_START:
-        return did_not_run(CANNOT_START[exit_code])
-    if exit_code < 0:  # Python's way of saying "killed by signal -exit_code"
-        return did_not_run(f"the runner was killed (signal {-exit_code})")
-    if exit_code >= SIGNAL_EXIT_BASE:
-        return did_not_run(f"the runner was killed (exit {exit_code})")
+    why = _killed(exit_code, timed_out)
+    if why is not None or exit_code is None:
+        return _unscored(check, f"the suite did not run: {why}", suite_ran=False)
     try:
         results = parse_junit(report)
     except ReportError as exc:
-        return did_not_run(f"{exc} (exit {exit_code})")
+        return _unscored(check, f"the suite did not run: {exc} (exit {exit_code})", suite_ran=False)
     if not results:
         # A report with zero test cases: collection found nothing, e.g. the tests were deleted.
-        return did_not_run(f"the report has no test cases (exit {exit_code})")
+        why = f"the report has no test cases (exit {exit_code})"
+        return _unscored(check, f"the suite did not run: {why}", suite_ran=False)
     problems = disagreements(results, report or b"", exit_code, canaries)
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        return Verdict(
-            "runner",
-            False,
-            f"tampering: {problems[0]}{more}",
-            {
-                "suite_ran": True,
-                "tampering": problems,
-                "fail_to_pass_failed": list(check.fail_to_pass),
-                "pass_to_pass_failed": list(check.pass_to_pass),
-            },
-        )
+        summary = f"tampering: {problems[0]}{more}"
+        return _unscored(check, summary, suite_ran=True, tampering=problems)
     if canaries is not None:
         results = {i: s for i, s in results.items() if i not in canaries.ids}
+    return _listed_verdict(check, results)
 
+
+def _listed_verdict(check: RunnerCheck, results: dict[str, Status]) -> Verdict:
     def failing(ids: list[str]) -> list[str]:
         return [i for i in ids if results.get(i) is not Status.passed]
 
