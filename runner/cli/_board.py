@@ -1,14 +1,17 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import click
 
 from runner.board import (
+    Board,
     BoardError,
     ReceiptVerifier,
+    VerificationResult,
+    VerifiedReceipt,
     archive_board,
     board_files,
     board_schema,
@@ -145,19 +148,7 @@ def board_build(
         raise click.UsageError("give RECEIPTS, or --store")
     started = time.monotonic()
     models_path = models_path or ctx.root / "models.toml"
-    try:
-        models_toml = models_path.read_bytes()
-        catalog = parse_file(models_path, ModelCatalog)
-    except FileNotFoundError:
-        raise InputError(f"{models_path}: file not found") from None
-    except CatalogError as exc:
-        raise InputError(str(exc)) from None
-    try:
-        agent_names = {a.name: a.display_name for a in load_agents(ctx.root).values()}
-    except CatalogError:
-        agent_names = {}  # names are cosmetic; the catalog commands report broken agent files
-
-    schema_dir = ctx.root / "schemas"
+    models_toml, catalog = _read_models(models_path)
     tasks_dir = tasks_dir or ctx.root / "tasks"
     try:
         digests = task_digests(tasks_dir)
@@ -173,34 +164,15 @@ def board_build(
         except TrustStoreError as exc:
             raise BoardError(str(exc)) from None
         click.echo(f"[board] {trust.line()}", err=True)
-        verifier = load_verifier(trust.store, schema_dir / "receipt.schema.json", digests)
+        verifier = load_verifier(trust.store, ctx.root / "schemas" / "receipt.schema.json", digests)
         # The pause lasts to the end of the command: resuming the collector with the verified
         # receipts alive costs a rescan of all of them (0.3 s for 10,000) for nothing, as the
         # process exits once the board is written.
         with cyclic_gc_paused():
             verified, rejected = collect_verified(paths, verifier, skip_invalid=True)
-            for r in rejected:
-                verb = "skipped" if skip_invalid else "refused"
-                click.echo(f"[board] {verb} {r.path}: {r.reason or 'not verified'}", err=True)
-            if rejected and not skip_invalid:
-                raise BoardError(
-                    f"{len(rejected)} of {len(paths)} receipts failed verification (listed "
-                    "above); fix them or pass --skip-invalid to build without them"
-                )
+            _refuse_rejected(rejected, len(paths), skip_invalid)
             result = build_board(verified, catalog)
-            # The site carries the receipts it stands on, so `cab board verify` can re-check it.
-            published = publishable(verified)
-            site, summary = render_site(
-                result,
-                catalog,
-                agent_names=agent_names,
-                rejected=rejected,
-                published=published,
-                attempts=verified,
-            )
-            files = board_files(result, site, summary, board_schema(schema_dir))
-            if published:
-                files.update(published_files(verified, models_toml))
+            files = _site_files(ctx.root, result, catalog, verified, rejected, models_toml)
             write_tree(out, files)
             archived = archive_board(archive_dir, result, models_toml) if archive_dir else None
     except BoardError as exc:
@@ -333,3 +305,54 @@ def board_diff(old: Path, new: Path, as_json: bool) -> None:
                 f"({c.delta_pass_rate * 100:+.1f} pts, n {c.old_n} -> {c.new_n}), "
                 f"composite {c.old_composite} -> {c.new_composite} ({c.delta_composite:+.3f})"
             )
+
+
+def _read_models(models_path: Path) -> tuple[bytes, ModelCatalog]:
+    """The models.toml a board is scored with: its bytes (archived beside the board) and the
+    catalog."""
+    try:
+        return models_path.read_bytes(), parse_file(models_path, ModelCatalog)
+    except FileNotFoundError:
+        raise InputError(f"{models_path}: file not found") from None
+    except CatalogError as exc:
+        raise InputError(str(exc)) from None
+
+
+def _refuse_rejected(rejected: Sequence[VerificationResult], total: int, skip: bool) -> None:
+    """Every rejected receipt on one line of stderr; then the build stops unless `skip`."""
+    for r in rejected:
+        verb = "skipped" if skip else "refused"
+        click.echo(f"[board] {verb} {r.path}: {r.reason or 'not verified'}", err=True)
+    if rejected and not skip:
+        raise BoardError(
+            f"{len(rejected)} of {total} receipts failed verification (listed above); fix "
+            "them or pass --skip-invalid to build without them"
+        )
+
+
+def _site_files(
+    root: Path,
+    result: Board,
+    catalog: ModelCatalog,
+    verified: Sequence[VerifiedReceipt],
+    rejected: Sequence[VerificationResult],
+    models_toml: bytes,
+) -> dict[str, bytes]:
+    try:
+        agent_names = {a.name: a.display_name for a in load_agents(root).values()}
+    except CatalogError:
+        agent_names = {}  # names are cosmetic; the catalog commands report broken agent files
+    # The site carries the receipts it stands on, so `cab board verify` can re-check it.
+    published = publishable(verified)
+    site, summary = render_site(
+        result,
+        catalog,
+        agent_names=agent_names,
+        rejected=rejected,
+        published=published,
+        attempts=verified,
+    )
+    files = board_files(result, site, summary, board_schema(root / "schemas"))
+    if published:
+        files.update(published_files(verified, models_toml))
+    return files

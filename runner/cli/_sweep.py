@@ -128,43 +128,13 @@ def sweep(
             f"images this sweep needs are not built here: run {' && '.join(todo)}"
         )
     key = load_or_create_key(key_path or ctx.root / DEFAULT_KEY, runner_id)
-    console = Console(stderr=True)
-    columns = (
-        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TextColumn("{task.fields[tally]}"), TimeElapsedColumn(),
-    )  # fmt: skip
-    tally: dict[str, int] = {}
-    with Progress(*columns, console=console, disable=not console.is_terminal) as bar:
-        task_id = bar.add_task("planning", total=None, tally="")
-
-        def log(msg: str) -> None:
-            bar.console.print(f"[sweep] {msg}", highlight=False, markup=False)
-
-        def on_plan(plan: Plan, skipped: int) -> None:
-            why = ", ".join(f"{n} {r.replace('_', ' ')}" for r, n in plan.reason_counts().items())
-            log(f"{len(plan.cells)} cells to run in {len(plan.shards)} shards "
-                f"({skipped} already have a valid receipt){': ' + why if why else ''}")  # fmt: skip
-            bar.update(task_id, description="cells", total=len(plan.cells))
-
-        def on_shard(name: str, n: int) -> None:
-            log(f"{name}: {n} cells")
-
-        def on_result(result: CellResult | CellError, cell: CellId) -> None:
-            outcome = "no receipt" if isinstance(result, CellError) else result.outcome.value
-            tally[outcome] = tally.get(outcome, 0) + 1
-            line = f"{outcome:<13} {cell.key}"
-            if isinstance(result, CellError):
-                line += f": {result}"
-            log(line)
-            bar.update(task_id, advance=1,
-                       tally=" ".join(f"{k} {v}" for k, v in sorted(tally.items())))  # fmt: skip
-
+    with _SweepProgress() as shown:
         try:
             result = run_sweep(
                 catalog, cells, out_dir, key, max_jobs=max_jobs, concurrency=concurrency,
                 flaky_rate=flaky_rate, store=store_dir, community=community_dir,
-                sweep_id=sweep_id, on_plan=on_plan, on_shard=on_shard,
-                on_result=on_result, progress=log,
+                sweep_id=sweep_id, on_plan=shown.on_plan, on_shard=shown.on_shard,
+                on_result=shown.on_result, progress=shown.log,
             )  # fmt: skip
         except SweepError as exc:
             raise click.ClickException(str(exc)) from None
@@ -182,3 +152,47 @@ def sweep(
         click.echo(str(result.index))
     if result.errors:
         raise SystemExit(1)
+
+
+class _SweepProgress:
+    """The sweep's progress on stderr: a bar of cells with a tally of outcomes (off when stderr
+    is not a terminal) and one line per event."""
+
+    def __init__(self) -> None:
+        console = Console(stderr=True)
+        columns = (
+            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("{task.fields[tally]}"), TimeElapsedColumn(),
+        )  # fmt: skip
+        self.bar = Progress(*columns, console=console, disable=not console.is_terminal)
+        self.tally: dict[str, int] = {}
+        self.task_id = self.bar.add_task("planning", total=None, tally="")
+
+    def __enter__(self) -> _SweepProgress:
+        self.bar.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.__exit__(None, None, None)
+
+    def log(self, msg: str) -> None:
+        self.bar.console.print(f"[sweep] {msg}", highlight=False, markup=False)
+
+    def on_plan(self, plan: Plan, skipped: int) -> None:
+        why = ", ".join(f"{n} {r.replace('_', ' ')}" for r, n in plan.reason_counts().items())
+        counts = f"{len(plan.cells)} cells to run in {len(plan.shards)} shards"
+        self.log(f"{counts} ({skipped} already have a valid receipt){': ' + why if why else ''}")
+        self.bar.update(self.task_id, description="cells", total=len(plan.cells))
+
+    def on_shard(self, name: str, n: int) -> None:
+        self.log(f"{name}: {n} cells")
+
+    def on_result(self, result: CellResult | CellError, cell: CellId) -> None:
+        outcome = "no receipt" if isinstance(result, CellError) else result.outcome.value
+        self.tally[outcome] = self.tally.get(outcome, 0) + 1
+        line = f"{outcome:<13} {cell.key}"
+        if isinstance(result, CellError):
+            line += f": {result}"
+        self.log(line)
+        tally = " ".join(f"{k} {v}" for k, v in sorted(self.tally.items()))
+        self.bar.update(self.task_id, advance=1, tally=tally)
