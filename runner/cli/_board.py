@@ -149,11 +149,8 @@ def board_build(
     started = time.monotonic()
     models_path = models_path or ctx.root / "models.toml"
     models_toml, catalog = _read_models(models_path)
-    tasks_dir = tasks_dir or ctx.root / "tasks"
-    try:
-        digests = task_digests(tasks_dir)
-    except CatalogError as exc:
-        raise InputError(str(exc)) from None
+    with catalog_errors():
+        digests = task_digests(tasks_dir or ctx.root / "tasks")
     try:
         paths = expand_receipt_paths(receipts)
         if not paths:
