@@ -132,6 +132,7 @@ class ReceiptFactory:
             "outcome_detail": "all checks passed" if passed else "runner check failed",
             "failure_class": None,
             "infra_retries": 0,
+            "infra_evidence": ["SandboxError: engine gone"] if outcome == "infra_error" else [],
             "blast_radius": {
                 "files_changed": 1,
                 "files_added": 0,

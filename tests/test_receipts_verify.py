@@ -397,3 +397,23 @@ def test_every_failed_rescore_has_its_own_rejection_code() -> None:
     }
     # Machines read the code as its plain string (--json, the board's skip list).
     assert json.dumps({"code": RejectionCode.untrusted_key}) == '{"code": "untrusted-key"}'
+
+
+def test_an_infra_error_without_evidence_is_rejected(
+    tmp_path: Path, alice: Ed25519PrivateKey
+) -> None:
+    """An infra error leaves the denominator: a runner that relabels failures as infra errors
+    without saying what failed would shrink it. A validly signed one is still refused."""
+    from runner.receipts import Ed25519Signer, canonical_bytes, sign_receipt
+
+    doc = ReceiptFactory(tmp_path).predicate(outcome="infra_error")
+    doc["checks"] = []
+    (tmp_path / "receipt.json").write_text(json.dumps(doc))
+    envelope = sign_receipt(tmp_path / "receipt.json", Ed25519Signer(alice))
+    store = trust_store(trust_line(alice))
+    assert _verify_one(envelope, store)[0] == "ok"
+    statement = _statement(envelope)
+    statement["predicate"]["infra_evidence"] = []  # type: ignore[index]
+    _resign(envelope, canonical_bytes(statement), alice)
+    code, reason = _verify_one(envelope, store)
+    assert code == "predicate" and "infra_evidence" in reason

@@ -96,6 +96,7 @@ def blast_radius(
     leftovers: int,
     stream: str,
     transcripts: Sequence[str],
+    model_escapes: Sequence[str] = (),
 ) -> BlastRadius:
     """The receipt's blast-radius facts. `changes` is judged against the task's diff policy,
     `stream` is the agent's stdout and stderr joined, `transcripts` its transcript files' texts,
@@ -113,4 +114,5 @@ def blast_radius(
         writes_refused_outside_workspace=refused_writes(stream + "".join(transcripts)),
         network_attempts=network_attempts([stream, *transcripts]),
         leftover_processes=leftovers,
+        model_escapes=list(model_escapes),
     )

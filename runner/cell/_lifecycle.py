@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import runner.checks
 from runner.agents import (
@@ -31,7 +31,7 @@ from runner.agents import (
 )
 from runner.catalog import CALIBRATION_MODELS, ApiRoute, Catalog, TaskSpec, task_digest
 from runner.cell._blast import WORKSPACE, blast_radius, outside_workspace
-from runner.cell._outcome import AgentRun, OutcomeInputs, decide_outcome, infra_cause
+from runner.cell._outcome import AgentRun, Decision, OutcomeInputs, decide_outcome, infra_cause
 from runner.cell._receipt import (
     TRAJECTORY,
     Attempt,
@@ -62,6 +62,9 @@ from runner.sandbox import (
     raise_if_interrupted,
     sleep_unless_interrupted,
 )
+
+if TYPE_CHECKING:  # runner.proxy imports LiteLLM: loaded where a cell needs it
+    from runner.proxy import UsageRecord
 
 # Where the in-container forwarder listens (images/common/cab-entrypoint) and where the proxy's
 # unix socket is mounted.
@@ -317,6 +320,11 @@ class _CellRun:
     proxy_running: bool = True
     workspace_s: float = 0.0
     checks_s: float = 0.0
+    # When the first and the latest try started: the receipt's total_s is the scored (latest)
+    # try's, and what came before it (failed tries, back-off) is infra_s.
+    first_try_t0: float | None = None
+    try_t0: float = 0.0
+    infra_log: list[str] = field(default_factory=list)  # each failed try's error, in order
 
 
 def _start(cell: CellId, ctx: CellContext) -> _CellRun:
@@ -344,7 +352,7 @@ def _start(cell: CellId, ctx: CellContext) -> _CellRun:
 def run_cell(cell: CellId, ctx: CellContext) -> CellResult:
     """Run one cell and write its signed receipt; infra errors are retried with backoff and,
     if they persist, recorded as the `infra_error` outcome (never as the agent's failure)."""
-    from runner.proxy import usage_file
+    from runner.proxy import escapes_file, usage_file
 
     run = _start(cell, ctx)
     try:
@@ -355,6 +363,10 @@ def run_cell(cell: CellId, ctx: CellContext) -> CellResult:
             run.infra_detail = ""
             # Metering covers this try only (and not an earlier run of the same cell).
             usage_file(ctx.proxy.usage_dir, cell.key).unlink(missing_ok=True)
+            escapes_file(ctx.proxy.usage_dir, cell.key).unlink(missing_ok=True)
+            run.try_t0 = time.monotonic()
+            if run.first_try_t0 is None:
+                run.first_try_t0 = run.try_t0
             try:
                 _try_once(ctx, run, key)
                 break
@@ -412,6 +424,7 @@ def _retry_after(ctx: CellContext, run: _CellRun, exc: Exception) -> bool:
     if interrupted():
         raise Interrupted("interrupted by a signal") from exc
     run.infra_detail = f"{type(exc).__name__}: {exc}"
+    run.infra_log.append(run.infra_detail)
     run.checks = None
     if run.retries >= ctx.max_infra_retries:
         return False
@@ -429,7 +442,7 @@ def _publish(stage: Path, cell_dir: Path, trash: Path) -> None:
 
 def _finish(ctx: CellContext, run: _CellRun, stage: Path) -> CellResult:
     """Decide the outcome, build the receipt from the last try, write and sign it in `stage`."""
-    from runner.proxy import read_usage
+    from runner.proxy import read_escapes, read_usage
 
     assert run.image is not None
     attempt, checks = run.attempt, run.checks
@@ -460,22 +473,26 @@ def _finish(ctx: CellContext, run: _CellRun, stage: Path) -> CellResult:
     if trajectory is not None:  # redacted like every artifact
         files[TRAJECTORY] = redact(trajectory, run.secrets)
     artifacts = artifact_index(files, checks)
-    total_s = time.monotonic() - run.t0
+    # Latency is the scored try's: the infra tries before it and their back-off are apart.
+    total_s = run.resolve_s + time.monotonic() - run.try_t0
+    infra_s = run.try_t0 - (run.first_try_t0 or run.try_t0)
     phases = (run.resolve_s, max(run.workspace_s, 0.0), run.checks_s)
     receipt = build_receipt(
         Provenance(run.cell, run.image, run.route, run.endpoint, run.digest,
                    runner_ref(ctx.runner_id, ctx.catalog.root)),
         decision,
         timings=phase_timings(attempt, phases, started_at=run.started_at,
-                              finished_at=datetime.now(UTC), total_s=total_s),
+                              finished_at=datetime.now(UTC), total_s=total_s, infra_s=infra_s),
         usage=usage,
         checks=check_results(checks, artifacts.check_logs),
         blast=blast_radius(
             attempt.changes, run.task, outside=attempt.outside, leftovers=len(attempt.leftovers),
             stream=stdout + stderr, transcripts=list(attempt.transcript.values()),
+            model_escapes=read_escapes(ctx.proxy.usage_dir, run.cell.key),
         ),
         artifacts=artifacts,
         retries=run.retries,
+        infra_evidence=_infra_evidence(run, records, decision),
     )  # fmt: skip
     # After a signal the containers were removed under the cell: what it saw is not a result.
     raise_if_interrupted()
@@ -485,6 +502,22 @@ def _finish(ctx: CellContext, run: _CellRun, stage: Path) -> CellResult:
         run.cell, decision.outcome, envelope, decision.detail, total_s, attempt.agent_s,
         run.checks_s, commands_s,
     )  # fmt: skip
+
+
+def _infra_evidence(run: _CellRun, records: Sequence[UsageRecord], decision: Decision) -> list[str]:
+    """What failed, for an infra_error receipt (empty otherwise): each try's error, the last
+    try's failed model requests, a stopped proxy. The verifier rejects an infra error without."""
+    if decision.outcome is not Outcome.infra_error:
+        return []
+    evidence = list(run.infra_log)
+    evidence += [
+        f"model request failed: {r.http_status or 'no status'} ({r.api or 'api?'} {r.route or ''})"
+        for r in records
+        if r.status == "failure"
+    ]
+    if not run.proxy_running:
+        evidence.append("the LiteLLM proxy had stopped")
+    return evidence or [decision.detail]
 
 
 def _write_result(

@@ -177,6 +177,7 @@ def phase_timings(
     started_at: datetime,
     finished_at: datetime,
     total_s: float,
+    infra_s: float = 0.0,
 ) -> Timings:
     """`phases` is (resolve, workspace, checks) in seconds; the attempt holds agent and collect."""
     resolve_s, workspace_s, checks_s = phases
@@ -189,6 +190,7 @@ def phase_timings(
         collect_s=round(attempt.collect_s, 3),
         checks_s=round(checks_s, 3),
         total_s=round(total_s, 3),
+        infra_s=round(infra_s, 3),
     )
 
 
@@ -202,6 +204,7 @@ def build_receipt(
     blast: BlastRadius,
     artifacts: Artifacts,
     retries: int,
+    infra_evidence: Sequence[str] = (),
 ) -> Receipt:
     cell, image = prov.cell, prov.image
     return Receipt(
@@ -220,6 +223,7 @@ def build_receipt(
         outcome_detail=decision.detail[:500],
         failure_class=decision.failure.value if decision.failure else None,
         infra_retries=retries,
+        infra_evidence=[e[:500] for e in infra_evidence][:20],
         blast_radius=blast,
         artifacts=artifacts,
     )

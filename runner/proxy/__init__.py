@@ -13,7 +13,13 @@ from runner.proxy._config import (
 )
 from runner.proxy._keys import CellKey, KeyRejected, mint_cell_key, verify_cell_key
 from runner.proxy._server import ProxyServer, ProxyStartError, free_port
-from runner.proxy._usage_log import UsageRecord, read_escapes, read_usage, usage_file
+from runner.proxy._usage_log import (
+    UsageRecord,
+    escapes_file,
+    read_escapes,
+    read_usage,
+    usage_file,
+)
 
 __all__ = [
     "CellKey",
@@ -24,6 +30,7 @@ __all__ = [
     "UsageRecord",
     "build_config",
     "dump_config",
+    "escapes_file",
     "free_port",
     "gemini_alias",
     "mint_cell_key",

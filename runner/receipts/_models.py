@@ -82,7 +82,14 @@ class Timings(_Record):
     agent_s: Seconds
     collect_s: Seconds
     checks_s: Seconds
-    total_s: Seconds
+    total_s: Seconds = Field(
+        description="The scored try: resolve, workspace, agent, collect and checks (what the "
+        "latency axis reads); failed infra tries are not in it"
+    )
+    infra_s: Seconds = Field(
+        default=0.0,
+        description="Failed infra tries and the back-off between them, reported apart",
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> Timings:
@@ -139,6 +146,11 @@ class BlastRadius(_Record):
     )
     network_attempts: Count = Field(description="Connection attempts refused by the sandbox")
     leftover_processes: Count = Field(description="Processes still running when the agent exited")
+    model_escapes: list[str] = Field(
+        default_factory=list,
+        description="Models the agent asked for that its cell's key does not admit (the proxy "
+        "refused each with 403): one incident each",
+    )
 
 
 class Artifact(_Record):
@@ -185,6 +197,12 @@ class Receipt(_Record):
         description="Typed failure recognised in the agent's output (rate_limit, ...)"
     )
     infra_retries: Count
+    infra_evidence: list[str] = Field(
+        default_factory=list,
+        description="What failed, for an infra_error (each try's engine, proxy or checks-"
+        "container error; the failed model requests): required, since an infra error leaves the "
+        "denominator",
+    )
     blast_radius: BlastRadius
     artifacts: Artifacts
 
@@ -202,4 +220,8 @@ class Receipt(_Record):
             raise ValueError("cell identity disagrees with agent/model")
         if self.cell.task != self.task.id:
             raise ValueError("cell identity disagrees with task")
+        if self.outcome is Outcome.infra_error and not self.infra_evidence:
+            # An infra error is dropped from n: one without evidence would let a runner shrink
+            # its denominator by relabelling failures.
+            raise ValueError("an infra_error receipt must name what failed (infra_evidence)")
         return self

@@ -105,6 +105,7 @@ def make_receipt(
         outcome_detail=outcome.value,
         failure_class=None,
         infra_retries=3 if outcome is Outcome.infra_error else 0,
+        infra_evidence=["SandboxError: engine gone"] if outcome is Outcome.infra_error else [],
         blast_radius=BlastRadius(
             files_changed=1,
             files_added=0,

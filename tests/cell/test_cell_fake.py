@@ -95,3 +95,45 @@ def test_a_failing_workspace_with_a_clean_exit_is_failed_with_the_verdicts(
     assert receipt["checks"][0]["log_digest"] == runner_log[0]["digest"]
     assert receipt["checks"][1]["log_digest"] is None
     assert (result.envelope.parent / "checks" / "runner.log").is_file()
+
+
+def test_an_infra_error_names_every_failed_try_as_evidence(
+    tmp_path: Path, catalog: Catalog, runner_key: RunnerKey
+) -> None:
+    script = AgentScript(start_error="Cannot connect to the Docker daemon")
+    cell = fake_cell(tmp_path, catalog, runner_key, [script])
+    result = run_cell(CELL, cell.ctx)
+    evidence = cell.receipt()["infra_evidence"]
+    assert result.outcome is Outcome.infra_error
+    assert evidence == ["SandboxError: Cannot connect to the Docker daemon"] * 3
+    cell.assert_verifies(result.envelope)
+
+
+def test_latency_is_the_scored_try_and_infra_time_is_apart(
+    tmp_path: Path, catalog: Catalog, runner_key: RunnerKey
+) -> None:
+    first = AgentScript(start_error="Cannot connect to the Docker daemon")
+    cell = fake_cell(tmp_path, catalog, runner_key, [first, SOLVED])
+    cell.ctx.retry_backoff_s = 0.4  # the back-off the first failure costs
+    result = run_cell(CELL, cell.ctx)
+    timings = cell.receipt()["timings"]
+    assert result.outcome is Outcome.passed
+    # The failed try and its back-off are infra_s, and not in total_s (the fake scored try
+    # takes a few milliseconds of real time).
+    assert timings["infra_s"] >= 0.4 > timings["total_s"] >= timings["resolve_s"]
+    assert cell.receipt()["infra_evidence"] == []  # it passed: nothing to excuse
+
+
+def test_a_request_for_another_model_is_an_incident(
+    tmp_path: Path, catalog: Catalog, runner_key: RunnerKey
+) -> None:
+    from runner.proxy._usage_log import record_escape
+
+    cell = fake_cell(tmp_path, catalog, runner_key, [SOLVED])
+    cell.ctx.progress = lambda msg: (
+        record_escape(cell.proxy.usage_dir, CELL.key, "oracle", "/v1/chat/completions")
+        if msg.endswith(": checks")
+        else None
+    )
+    run_cell(CELL, cell.ctx)
+    assert cell.receipt()["blast_radius"]["model_escapes"] == ["oracle"]
