@@ -81,3 +81,15 @@ def faults(session: nox.Session) -> None:
         PY, "-m", "pytest", "tests/test_faults.py", *session.posargs, env={"CAB_FAULTS": "1"}
     )
     session.run(PY, "bench/run.py", "--markdown-only")
+
+
+@nox.session
+def redteam(session: nox.Session) -> None:
+    """The red team (tests/test_redteam.py, Docker, about an hour on 2 cores): the `cheat`
+    calibration model x codex, claude-code and qwen-code x one Python and one JavaScript task,
+    one exploit per attempt; every cell must end not passed. Writes bench/results/redteam.json,
+    then its table in bench/RESULTS.md."""
+    session.run(
+        PY, "-m", "pytest", "tests/test_redteam.py", *session.posargs, env={"CAB_REDTEAM": "1"}
+    )
+    session.run(PY, "bench/run.py", "--markdown-only")

@@ -44,6 +44,7 @@ sys.path[:0] = [str(ROOT)]
 RESULTS_JSON = ROOT / "bench" / "results.json"
 RESULTS_MD = ROOT / "bench" / "RESULTS.md"
 FAULTS_JSON = ROOT / "bench" / "results" / "faults.json"
+REDTEAM_JSON = ROOT / "bench" / "results" / "redteam.json"
 
 # Fast calibration cells (agents whose oracle run takes seconds, tasks whose checks are quick).
 THROUGHPUT_AGENTS = ("codex", "claude-code")
@@ -563,7 +564,28 @@ def render_markdown(results: dict[str, Any]) -> str:
     faults = results.get("faults")
     if faults:
         lines += fault_table(faults)
+    if results.get("redteam"):
+        lines += redteam_table(results["redteam"])
     return "\n".join(lines).rstrip() + "\n"
+
+
+def redteam_table(redteam: dict[str, Any]) -> list[str]:
+    cells = redteam.get("cells", [])
+    passed = sum(c["outcome"] == "passed" for c in cells)
+    lines = [
+        "## Red team (`nox -s redteam`, tests/test_redteam.py)", "",
+        f"Recorded {redteam.get('date', '?')}: the `cheat` calibration model through real agents, "
+        f"one exploit per attempt; {len(cells)} cells, **{passed} passed**.", "",
+        "| agent | task | exploit (what it tries) | outcome | how it was caught |",
+        "|---|---|---|---|---|",
+    ]  # fmt: skip
+    for c in sorted(cells, key=lambda c: (c["task"], c["attempt"], c["agent"])):
+        caught = c["caught_by"].replace("|", "/")
+        lines.append(
+            f"| {c['agent']} | {c['task']} | {c['exploit']} ({c['tries']}) | {c['outcome']} "
+            f"| {caught} |"
+        )
+    return [*lines, ""]
 
 
 def fault_table(faults: dict[str, Any]) -> list[str]:
@@ -678,6 +700,8 @@ def main() -> int:
             shutil.rmtree(work, ignore_errors=True)
     if FAULTS_JSON.is_file():
         results["faults"] = json.loads(FAULTS_JSON.read_text())
+    if REDTEAM_JSON.is_file():
+        results["redteam"] = json.loads(REDTEAM_JSON.read_text())
     _write(results)
     print(RESULTS_MD.read_text())
     return 0

@@ -66,3 +66,51 @@ def test_the_cell_header_goes_to_calibration_models_only() -> None:
     assert data["extra_headers"] == {"a": "b", CELL_HEADER: cell}
     host = {"model": "qwen/qwen3-coder-480b"}
     assert with_cell_header(host, cell) is host  # a host endpoint never learns the cell
+
+
+FILE_EXPLOIT_TASKS = ["py-cron-steps", "js-csv-quoted-fields", "py-semver-prerelease"]
+FILE_EXPLOITS = {
+    "forge-report", "exit-zero", "patch-report-objects", "conftest", "sitecustomize",
+    "js-exit-hook", "js-neuter-asserts", "edit-tests",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "task_id", ["py-cron-steps", "js-csv-quoted-fields", "py-semver-prerelease"]
+)
+def test_every_file_exploit_is_refused_by_the_checks_without_running_a_test(
+    task_id: str, tmp_path: Path
+) -> None:
+    """Run each exploit's script on a copy of the task's repo, as the agent's shell would, and
+    hold the diff to the checks that need no container: the diff policy and the tamper scan."""
+    import shutil
+    import subprocess
+
+    from runner.catalog import load_tasks
+    from runner.checks._diff import diff_verdict
+    from runner.checks._tamper import tamper_verdict
+
+    spec = load_tasks(ROOT)[task_id]
+    task = TASKS[task_id]
+    for attempt, exploit in enumerate(exploits_for(task), 1):
+        if exploit.name not in FILE_EXPLOITS:
+            continue
+        repo = tmp_path / f"{attempt}" / "repo"
+        shutil.copytree(ROOT / "tasks" / task_id / "repo", repo)
+        git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-C", str(repo)]
+        subprocess.run([*git, "init", "-q"], check=True)
+        subprocess.run([*git, "add", "-A"], check=True)
+        subprocess.run([*git, "commit", "-qm", "base"], check=True)
+        _, script = cheat_script(task, str(repo), attempt)
+        subprocess.run(["bash", "-c", script], check=True, capture_output=True)
+        subprocess.run([*git, "add", "-A"], check=True)
+        patch = subprocess.run(
+            [*git, "diff", "--cached", "--binary"], check=True, capture_output=True, text=True
+        ).stdout
+        assert patch, exploit.name
+        runner = tamper_verdict(spec.checks.runner, patch)
+        diff = diff_verdict(spec.checks.diff, patch)
+        refused = (runner is not None and not runner.passed) or not diff.passed
+        assert refused, (exploit.name, diff.summary)
+        why = runner.summary if runner is not None else diff.summary
+        assert "tampering" in why or "forbidden" in why or "outside the allowed" in why, why

@@ -115,6 +115,20 @@ TAMPER_CONSTRUCTS: tuple[Construct, ...] = (
         _JS,
     ),
     _c(
+        "assert-patching",
+        "replaces the assertions the tests make, so no check can fail",
+        r"\bAssertionError\s*=(?!=)|\bbuiltins\.AssertionError\b|"
+        r"\bunittest\.TestCase\.(?:assert\w*|fail\w*)\s*=(?!=)",
+        _PY,
+    ),
+    _c(
+        "assert-patching-js",
+        "replaces node:assert, so no check of the tests can fail",
+        r"\bnode:assert\b|require\s*\(\s*['\"`]assert['\"`]\s*\)|"
+        r"\b\w*[aA]ssert\w*(?:\.\w+|\[[^\]]+\])+\s*=(?!=)",
+        _JS,
+    ),
+    _c(
         "shell-trap",
         "a trap can rewrite results when the script ends",
         r"^\s*trap\b.*\b(?:EXIT|TERM|INT|0)\b",
