@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
 
+from runner import METHODOLOGY_VERSION  # noqa: E402
 from runner.board import (  # noqa: E402
     board_files,
     board_json,
@@ -75,7 +76,7 @@ def catalog() -> ModelCatalog:
         else:
             host["notes"] = {"price": "none"}
         hosts.append(host)
-    return ModelCatalog.model_validate({"methodology_version": "1.0", "model": hosts})
+    return ModelCatalog.model_validate({"methodology_version": METHODOLOGY_VERSION, "model": hosts})
 
 
 def generate(folder: Path, count: int) -> Ed25519Verifier:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 
+from runner import METHODOLOGY_VERSION
 from runner.board._build import VerifiedReceipt
 from runner.catalog import ModelCatalog
 from runner.receipts._models import Tier
@@ -63,7 +64,7 @@ def _model(id_: str, name: str, **extra: object) -> dict[str, object]:
 def demo_catalog() -> ModelCatalog:
     return ModelCatalog.model_validate(
         {
-            "methodology_version": "1.0",
+            "methodology_version": METHODOLOGY_VERSION,
             "model": [
                 _model(OPEN_MODELS[0], "Llama 3.3 70B Instruct"),
                 _model(OPEN_MODELS[1], "Qwen3 Coder 480B A35B"),

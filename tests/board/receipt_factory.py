@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime, timedelta
 
+from runner import METHODOLOGY_VERSION
 from runner.board._build import VerifiedReceipt
 from runner.receipts._models import (
     AgentRef,
@@ -65,7 +66,7 @@ def make_receipt(
     outside_workspace: int = 0,
     network_attempts: int = 0,
     leftover_processes: int = 0,
-    methodology_version: str = "1.0",
+    methodology_version: str = METHODOLOGY_VERSION,
 ) -> Receipt:
     outcome = Outcome(outcome)
     cell = CellId(agent=agent, model=model, task=task, attempt=attempt)

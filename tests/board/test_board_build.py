@@ -21,12 +21,17 @@ from typing import Any
 
 import pytest
 
+from runner import METHODOLOGY_VERSION
 from runner.board import Board, BoardError, CostBasis, build_board, catalog_digest
 from runner.catalog import ModelCatalog
 from runner.receipts._models import Tier
 from tests.board.receipt_factory import make_receipt, verified
 
 U, P, R = "org/unpriced-open", "org/priced-open", "org/closed-ref"
+
+
+_MAJOR, _MINOR = METHODOLOGY_VERSION.split(".")
+NEXT_MINOR = f"{_MAJOR}.{int(_MINOR) + 1}"  # another minor of the same major
 
 
 def _host(id_: str, **extra: Any) -> dict[str, Any]:
@@ -49,7 +54,7 @@ def _host(id_: str, **extra: Any) -> dict[str, Any]:
     return host
 
 
-def catalog(version: str = "1.0") -> ModelCatalog:
+def catalog(version: str = METHODOLOGY_VERSION) -> ModelCatalog:
     price = {"input_per_mtok_usd": 1.0, "output_per_mtok_usd": 3.0, "source": "test"}
     return ModelCatalog.model_validate(
         {
@@ -275,7 +280,7 @@ def test_digests(board: Board) -> None:
     expected = hashlib.sha256("".join(d + "\n" for d in digests).encode()).hexdigest()
     assert board.receipts_digest == "sha256:" + expected
     assert board.catalog_digest == catalog_digest(catalog())
-    assert board.methodology_version == "1.0"
+    assert board.methodology_version == METHODOLOGY_VERSION
 
 
 def test_order_and_duplicates_do_not_change_the_board(board: Board) -> None:
@@ -287,21 +292,23 @@ def test_order_and_duplicates_do_not_change_the_board(board: Board) -> None:
 def test_mixed_versions_are_refused() -> None:
     items = [
         *scenario(),
-        verified(make_receipt("beta", R, "t9", "passed", methodology_version="1.1")),
+        verified(make_receipt("beta", R, "t9", "passed", methodology_version=NEXT_MINOR)),
     ]
-    with pytest.raises(BoardError, match=r"versions 1\.0, 1\.1 cannot share a board"):
+    pair = ", ".join(sorted((METHODOLOGY_VERSION, NEXT_MINOR))).replace(".", r"\.")
+    with pytest.raises(BoardError, match=rf"versions {pair} cannot share a board"):
         build_board(items, catalog())
 
 
 def test_catalog_of_another_version_is_refused() -> None:
-    with pytest.raises(BoardError, match=r"catalog is methodology 1\.1"):
-        build_board(scenario(), catalog("1.1"))
+    with pytest.raises(BoardError, match=rf"catalog is methodology {NEXT_MINOR}"):
+        build_board(scenario(), catalog(NEXT_MINOR))
 
 
 def test_other_major_is_refused() -> None:
-    items = [verified(make_receipt("a", U, "t1", "passed", methodology_version="2.0"))]
-    with pytest.raises(BoardError, match="scores major 1 only"):
-        build_board(items, catalog("2.0"))
+    other = f"{int(_MAJOR) + 1}.0"
+    items = [verified(make_receipt("a", U, "t1", "passed", methodology_version=other))]
+    with pytest.raises(BoardError, match=f"scores major {_MAJOR} only"):
+        build_board(items, catalog(other))
 
 
 def test_two_receipts_for_one_cell_are_refused() -> None:

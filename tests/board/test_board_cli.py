@@ -24,7 +24,7 @@ from tests.board.receipt_factory import make_receipt as _make_receipt
 
 LLAMA = "meta/llama-3.3-70b-instruct"  # the model in the repository's models.toml
 V = METHODOLOGY_VERSION  # the version of the repository's models.toml
-OTHER = "1.0" if V != "1.0" else "1.1"  # another minor of the same major
+OTHER = f"{V.split('.')[0]}.{int(V.split('.')[1]) + 1}"  # another minor of the same major
 
 
 def make_receipt(*args: Any, **kwargs: Any) -> Receipt:
