@@ -109,3 +109,27 @@ def test_sample_takes_all_or_a_random_subset() -> None:
     b = sample_receipts(paths, 20, random.Random(2))
     assert len(a) == 20 == len(set(a)) and set(a) <= set(paths)
     assert a != b
+
+
+def test_the_scored_report_is_compared_not_only_the_verdicts(tasks: dict[str, TaskSpec]) -> None:
+    from runner.rescore._rescore import report_differences
+
+    spec = tasks[TASK]
+    listed = [*spec.checks.runner.fail_to_pass, *spec.checks.runner.pass_to_pass]
+
+    def report(failed: set[str], canary: str) -> bytes:
+        cases = "".join(
+            f'<testcase classname="{t.split("::")[0]}" name="{t.split("::", 1)[1]}">'
+            + ('<failure message="x"/>' if t in failed else "")
+            + "</testcase>"
+            for t in listed
+        )
+        cases += f'<testcase classname="test_{canary}" name="test_{canary}_a"><failure/></testcase>'
+        return f"<testsuites><testsuite>{cases}</testsuite></testsuites>".encode()
+
+    # Same listed outcomes, other canaries (new random names each run): no difference.
+    assert report_differences(spec, report(set(), "aa11"), report(set(), "bb22")) == []
+    # A recorded report that scored a listed test the re-run fails: named.
+    (diff,) = report_differences(spec, report(set(), "aa11"), report({listed[0]}, "bb22"))
+    assert diff == f"report: {listed[0]} recorded passed, re-run failed"
+    assert report_differences(spec, None, report(set(), "bb22")) == []  # an older receipt

@@ -47,6 +47,7 @@ REDACTED = "[REDACTED]"
 MAX_LOG_BYTES = 8 << 20
 PATCH, AGENT_LOG, TRANSCRIPT = "patch.diff", "agent.log", "transcript.json"
 TRAJECTORY = TRAJECTORY_FILE  # the ATIF trajectory (runner.agents writes its bytes)
+REPORT = "checks/report.xml"  # the runner's JUnit report as the runner check scored it
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,8 @@ def artifact_files(
         for verdict in checks.verdicts:
             if log_bytes := checks.logs.get(verdict.name):
                 files[_check_log(verdict.name)] = log_bytes
+        if report := checks.logs.get("report"):  # what was scored is kept
+            files[REPORT] = report
     return {rel: redact(data, secrets) for rel, data in files.items()}
 
 
@@ -148,6 +151,7 @@ def artifact_index(files: Mapping[str, bytes], checks: CheckOutcome | None) -> A
         agent_log=_artifact(files, AGENT_LOG),
         check_logs=[_artifact(files, _check_log(n)) for n in names if _check_log(n) in files],
         trajectory=_artifact(files, TRAJECTORY) if TRAJECTORY in files else None,
+        report=_artifact(files, REPORT) if REPORT in files else None,
     )
 
 

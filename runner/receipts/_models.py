@@ -176,6 +176,11 @@ class Artifacts(_Record):
         description="The attempt as an ATIF trajectory (schemas/trajectory.schema.json), read "
         "from the agent's own output; None when its spec declares no reader",
     )
+    report: Artifact | None = Field(
+        default=None,
+        description="The runner check's JUnit report exactly as it was scored (checks/report.xml);"
+        " `--rescore` compares its own report with it, not only the verdicts",
+    )
 
 
 class Receipt(_Record):

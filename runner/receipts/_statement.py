@@ -29,7 +29,7 @@ class ArtifactError(ValueError):
 def artifacts_of(receipt: Receipt) -> list[Artifact]:
     # Every artifact field of Artifacts, so that each one is a signed subject and digest-checked.
     a = receipt.artifacts
-    optional = [art for art in (a.transcript, a.trajectory) if art is not None]
+    optional = [art for art in (a.transcript, a.trajectory, a.report) if art is not None]
     return [a.patch, *optional, a.agent_log, *a.check_logs]
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from runner.catalog import TaskSpec, task_digest
-from runner.checks import CheckOutcome, ChecksInfraError, run_checks
+from runner.checks import CheckOutcome, ChecksInfraError, ReportError, parse_junit, run_checks
 from runner.images import ImageBuildError, runtime_tag
 from runner.receipts import Receipt, RescoreCode
 
@@ -95,6 +95,35 @@ def rescore_receipt(
         for name, was in sorted(recorded.items())
         if fresh.get(name) != was
     ]
+    differs += report_differences(spec, _recorded_report(path, receipt), outcome.logs.get("report"))
     if differs:
         return Rescore(path, False, RescoreCode.differs, "; ".join(differs))
     return Rescore(path, True, RescoreCode.ok)
+
+
+def _recorded_report(path: Path, receipt: Receipt) -> bytes | None:
+    art = receipt.artifacts.report
+    return None if art is None else (path.parent / art.path).read_bytes()
+
+
+def report_differences(spec: TaskSpec, recorded: bytes | None, fresh: bytes | None) -> list[str]:
+    """Where the scored report and the re-run's disagree on a listed test (fail_to_pass,
+    pass_to_pass). Canaries have new names each run and are not listed, so they never differ;
+    a receipt without a recorded report (older harness) is compared by verdicts only."""
+    if recorded is None:
+        return []
+
+    def statuses(data: bytes | None) -> dict[str, str]:
+        try:
+            results = parse_junit(data)
+        except ReportError:
+            return {}
+        return {k: v.value for k, v in results.items()}
+
+    was, now = statuses(recorded), statuses(fresh)
+    listed = [*spec.checks.runner.fail_to_pass, *spec.checks.runner.pass_to_pass]
+    return [
+        f"report: {test} recorded {was.get(test, 'missing')}, re-run {now.get(test, 'missing')}"
+        for test in listed
+        if was.get(test) != now.get(test)
+    ][:5]
