@@ -27,6 +27,7 @@ from runner.board._models import (
     Interval,
     ModelSummary,
     Outcomes,
+    RunnerSummary,
     UnscoredCell,
 )
 from runner.board._stats import mcnemar_exact_p, wilson_interval
@@ -325,7 +326,12 @@ def _agent_summaries(
         if not keys:
             continue  # only reference or calibration cells: nothing to rank the agent by
         acells = [
-            c for c in cells if c.tier is tier and c.agent == agent and c.column is BoardColumn.open
+            c
+            for c in cells
+            if c.tier is tier
+            and c.agent == agent
+            and c.column is BoardColumn.open
+            and not c.infra_flagged
         ]
         n, passes, rate, interval = _pooled(acells)
         out.append(
@@ -385,7 +391,7 @@ def build_board(
     for (tier, model, agent), group in sorted(groups.items()):
         made = _cell(agent, model, tier, hosts.get(model), group)
         if isinstance(made, CellAggregate):
-            cells.append(made)
+            cells.append(_flag_infra(made))
         else:
             unscored.append(made)
 
@@ -401,4 +407,25 @@ def build_board(
         models=_model_summaries(groups, cells, hosts),
         agents=_agent_summaries(groups, cells, hosts),
         head_to_head=_all_head_to_head(receipts),
+        runners=_runner_summaries(receipts),
     )
+
+
+def _flag_infra(cell: CellAggregate) -> CellAggregate:
+    """A community cell with too many infra errors for its receipts: kept, flagged, not ranked."""
+    share = cell.evidence.infra_errors / max(cell.evidence.receipts, 1)
+    if cell.tier is Tier.community and share > m.MAX_COMMUNITY_INFRA_SHARE:
+        return cell.model_copy(update={"infra_flagged": True})
+    return cell
+
+
+def _runner_summaries(receipts: Sequence[VerifiedReceipt]) -> list[RunnerSummary]:
+    counts: dict[tuple[Tier, str], list[int]] = defaultdict(lambda: [0, 0])
+    for v in receipts:
+        entry = counts[(v.tier, v.receipt.runner.id)]
+        entry[0] += 1
+        entry[1] += v.receipt.outcome is Outcome.infra_error
+    return [
+        RunnerSummary(runner=r, tier=t, receipts=n, infra_errors=k, infra_share=_r(k / n))
+        for (t, r), (n, k) in sorted(counts.items())
+    ]

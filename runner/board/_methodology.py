@@ -25,6 +25,10 @@ LATENCY_WORST_S = 3000.0
 
 # Composite weights. Cost and latency credit is earned in proportion to quality, so an agent that
 # does nothing quickly and cheaply earns no efficiency credit; blast radius is not gated.
+# A community cell whose infra errors exceed this share of its receipts is flagged and left out of
+# the ranking: infra errors leave the denominator, so a runner could shrink it by relabelling.
+MAX_COMMUNITY_INFRA_SHARE = 0.25
+
 W_QUALITY = 0.60
 W_COST = 0.15
 W_LATENCY = 0.10

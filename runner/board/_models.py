@@ -97,6 +97,21 @@ class CellAggregate(_Record):
     outcomes: Outcomes
     evidence: Evidence
     receipts: list[Sha256] = Field(description="Sorted digests of the receipts aggregated here")
+    infra_flagged: bool = Field(
+        default=False,
+        description="A community cell whose infra errors exceed MAX_COMMUNITY_INFRA_SHARE of its "
+        "receipts: shown, flagged, never ranked",
+    )
+
+
+class RunnerSummary(_Record):
+    """One runner's receipts in one tier: its infra-error share is shown for every runner."""
+
+    runner: str
+    tier: Tier
+    receipts: int = Field(ge=0)
+    infra_errors: int = Field(ge=0)
+    infra_share: Rate
 
 
 class UnscoredCell(_Record):
@@ -177,3 +192,4 @@ class Board(_Record):
     models: list[ModelSummary]
     agents: list[AgentSummary]
     head_to_head: list[HeadToHead]
+    runners: list[RunnerSummary] = Field(default_factory=list)

@@ -268,7 +268,7 @@ class SiteRenderer:
         return {
             "tier": tier,
             "title": TIER_TITLES[tier],
-            "rows": list(zip(_rank([(_cell_key(c), c.agent) for c in cells]), cells, strict=True)),
+            "rows": _ranked_rows(cells),
             "unscored": unscored,
             "head_to_head": h2h,
             "vs_leader": vs_leader,
@@ -288,7 +288,12 @@ class SiteRenderer:
         files: dict[str, bytes] = {
             "assets/style.css": (TEMPLATES / "style.css").read_bytes(),
             "index.html": self._page(
-                "index.html.j2", 0, tiers=self.tiers, counts=headline(self.board), page="index"
+                "index.html.j2",
+                0,
+                tiers=self.tiers,
+                counts=headline(self.board),
+                max_infra_share=m.MAX_COMMUNITY_INFRA_SHARE,
+                page="index",
             ),
         }
         every: list[CellAggregate | UnscoredCell] = [*self.board.cells, *self.board.unscored]
@@ -426,6 +431,9 @@ class SiteRenderer:
             u.evidence.infra_errors for u in b.unscored
         )
         lines += ["", f"Infra errors excluded from every denominator: {infra}."]
+        shares = [f"{r.runner} ({r.tier.value}) {pct(r.infra_share)}" for r in b.runners]
+        if shares:
+            lines.append(f"Infra-error share by runner: {', '.join(shares)}.")
         if self.rejected:
             lines += [
                 "",
@@ -437,6 +445,13 @@ class SiteRenderer:
             if len(self.rejected) > SUMMARY_MAX_ROWS:
                 lines.append(f"- … {len(self.rejected) - SUMMARY_MAX_ROWS} more")
         return "\n".join(lines) + "\n"
+
+
+def _ranked_rows(cells: Sequence[CellAggregate]) -> list[tuple[str, CellAggregate]]:
+    """Leaderboard rows in order; an infra-flagged community cell is listed but not ranked."""
+    ranked = [c for c in cells if not c.infra_flagged]
+    rows = list(zip(_rank([(_cell_key(c), c.agent) for c in ranked]), ranked, strict=True))
+    return rows + [("\u2013", c) for c in cells if c.infra_flagged]
 
 
 def _column_note(col: ModelColumn) -> str:

@@ -329,3 +329,31 @@ def test_unknown_model_is_scored_on_tokens_and_flagged() -> None:
     (c,) = b.cells
     assert c.cost_basis is CostBasis.tokens and c.column.value == "open"
     assert b.models[0].in_catalog is False
+
+
+def test_a_community_cell_with_too_many_infra_errors_is_flagged_and_not_ranked() -> None:
+    """Infra errors leave the denominator: a runner relabelling its failures as infra would
+    shrink it. Above the documented share the cell is shown, flagged, and not ranked."""
+    from runner.board._methodology import MAX_COMMUNITY_INFRA_SHARE
+
+    outcomes = ["passed", "infra_error", "infra_error", "failed"]
+    items = [
+        verified(make_receipt("delta", P, f"t{i}", o), Tier.community)
+        for i, o in enumerate(outcomes, 1)
+    ]
+    items += [verified(make_receipt("delta", P, f"t{i}", "passed")) for i in range(1, 5)]
+    board = build_board(items, catalog())
+    community = next(c for c in board.cells if c.tier is Tier.community)
+    official = next(c for c in board.cells if c.tier is Tier.official)
+    assert MAX_COMMUNITY_INFRA_SHARE < 2 / 4
+    assert community.infra_flagged and not official.infra_flagged
+    ranked = {s.tier: s for s in board.agents}
+    assert ranked[Tier.community].n == 0 and ranked[Tier.community].pass_rate is None  # unranked
+    assert ranked[Tier.official].n == 4
+    shares = {
+        (r.tier, r.runner): (r.receipts, r.infra_errors, r.infra_share) for r in board.runners
+    }
+    assert shares == {
+        (Tier.community, "tester"): (4, 2, 0.5),
+        (Tier.official, "tester"): (4, 0, 0.0),
+    }
