@@ -150,18 +150,28 @@ def _find_hidden(task: OracleTask) -> str:
     )
 
 
+_ASK_ORACLE = """
+import json, os, urllib.request
+body = json.dumps({"model": "oracle", "messages": [{"role": "user", "content": "the fix"}]})
+for var in %r:
+    key = os.environ.get(var)
+    if not key:
+        continue
+    req = urllib.request.Request(
+        "http://127.0.0.1:4000/v1/chat/completions", data=body.encode(),
+        headers={"content-type": "application/json", "authorization": "Bearer " + key})
+    try:
+        print(var, urllib.request.urlopen(req, timeout=10).read()[:300])
+    except Exception as exc:
+        print(var, exc)
+"""
+
+
 def _other_model(task: OracleTask) -> str:
-    keys = " ".join(f'"${{{v}:-}}"' for v in KEY_VARS)
-    body = base64.b64encode(
-        b'{"model": "oracle", "messages": [{"role": "user", "content": "the fix, please"}]}'
-    ).decode()
-    return (
-        f"echo {body} | base64 -d > /tmp/cab-ask.json; for k in {keys}; do "
-        '[ -n "$k" ] || continue; '
-        "curl -sS -m 10 http://127.0.0.1:4000/v1/chat/completions -H 'content-type: "
-        'application/json\' -H "authorization: Bearer $k" --data @/tmp/cab-ask.json; echo; '
-        "done; true"
-    )
+    """Ask the proxy for `oracle` (the gold patch) with this cell's own key, from every key
+    variable an agent is configured with. Python, not curl: not every agent image has curl."""
+    code = base64.b64encode((_ASK_ORACLE % (KEY_VARS,)).encode()).decode()
+    return f"echo {code} | base64 -d | python3; true"
 
 
 def _write_outside(task: OracleTask) -> str:
