@@ -24,7 +24,6 @@ from runner.agents._trajectory import (
     build_trajectory,
     load_trajectory,
     rebuild_trajectory,
-    trajectory_artifact,
     trajectory_json,
 )
 from runner.agents._transcript import (
@@ -63,6 +62,5 @@ __all__ = [
     "read_transcript_files",
     "rebuild_trajectory",
     "render",
-    "trajectory_artifact",
     "trajectory_json",
 ]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,7 +32,7 @@ from runner.agents._transcript import _matches as matches
 from runner.agents._transcript import _records as records
 from runner.agents._transcript import _walk as walk
 from runner.catalog import AgentSpec, EventRule, TrajectoryEvent, TrajectoryRule
-from runner.receipts import Artifact, Receipt, Usage
+from runner.receipts import Receipt, Usage
 
 # Tool output kept per observation: enough to see what happened, bounded so that one agent that
 # cats a large file does not make its attempt page heavy.
@@ -386,33 +386,6 @@ def trajectory_json(
         totals=usage, session_id=session_id,
     )  # fmt: skip
     return None if trajectory is None else trajectory.to_json().encode()
-
-
-def trajectory_artifact(
-    folder: Path,
-    spec: AgentSpec,
-    *,
-    version: str,
-    model: str,
-    prompt: str,
-    stdout: str,
-    files: Mapping[str, str],
-    usage: Usage,
-    session_id: str,
-    redact: Callable[[bytes], bytes],
-) -> Artifact | None:
-    """Write the attempt's trajectory.json into the receipt's folder; None when the agent's spec
-    declares no trajectory reader. Secrets are redacted like every other artifact."""
-    raw = trajectory_json(
-        spec, version=version, model=model, prompt=prompt, stdout=stdout, files=files,
-        usage=usage, session_id=session_id,
-    )  # fmt: skip
-    if raw is None:
-        return None
-    data = redact(raw)
-    (folder / TRAJECTORY_FILE).write_bytes(data)
-    digest = "sha256:" + hashlib.sha256(data).hexdigest()
-    return Artifact(path=TRAJECTORY_FILE, digest=digest, size=len(data))
 
 
 class TrajectoryError(Exception):
