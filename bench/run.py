@@ -45,6 +45,7 @@ RESULTS_JSON = ROOT / "bench" / "results.json"
 RESULTS_MD = ROOT / "bench" / "RESULTS.md"
 FAULTS_JSON = ROOT / "bench" / "results" / "faults.json"
 REDTEAM_JSON = ROOT / "bench" / "results" / "redteam.json"
+OVERHEAD_COMPARE_JSON = ROOT / "bench" / "results" / "overhead_compare.json"
 
 # Fast calibration cells (agents whose oracle run takes seconds, tasks whose checks are quick).
 THROUGHPUT_AGENTS = ("codex", "claude-code")
@@ -564,9 +565,28 @@ def render_markdown(results: dict[str, Any]) -> str:
     faults = results.get("faults")
     if faults:
         lines += fault_table(faults)
+    if results.get("overhead_compare"):
+        lines += overhead_compare(results["overhead_compare"])
     if results.get("redteam"):
         lines += redteam_table(results["redteam"])
     return "\n".join(lines).rstrip() + "\n"
+
+
+def overhead_compare(cmp: dict[str, Any]) -> list[str]:
+    def row(name: str, r: dict[str, Any]) -> str:
+        o, out = r["overhead_s"], r["overhead_outside_checks_s"]
+        spread = f"{o['median']} ({o['min']} / {o['max']})"
+        return (
+            f"| {name} ({r['git_sha']}) | {r['date']} | {spread} | {out['median']} | {r['cells']} |"
+        )
+
+    return [
+        f"## {cmp['benchmark']}", "",
+        "bench/bench_cell_overhead.py on the same machine, one run after the other "
+        f"(load average {cmp['load_average_at_end']:.1f} at the end). Seconds, median (min / max).",
+        "", "| code | measured | overhead per cell | outside the checks | cells |",
+        "|---|---|---|---|---|", row("before", cmp["before"]), row("after", cmp["after"]), "",
+    ]  # fmt: skip
 
 
 def redteam_table(redteam: dict[str, Any]) -> list[str]:
@@ -702,6 +722,8 @@ def main() -> int:
         results["faults"] = json.loads(FAULTS_JSON.read_text())
     if REDTEAM_JSON.is_file():
         results["redteam"] = json.loads(REDTEAM_JSON.read_text())
+    if OVERHEAD_COMPARE_JSON.is_file():
+        results["overhead_compare"] = json.loads(OVERHEAD_COMPARE_JSON.read_text())
     _write(results)
     print(RESULTS_MD.read_text())
     return 0
