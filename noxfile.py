@@ -27,6 +27,7 @@ def lint(session: nox.Session) -> None:
     # The layer contracts in pyproject.toml ([tool.importlinter]): no cycles, no reaching into
     # another package's private modules, data flowing one way.
     session.run(PY, "-c", LINT_IMPORTS, "--no-cache")
+    session.run(PY, "scripts/check_private_imports.py")
 
 
 @nox.session

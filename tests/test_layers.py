@@ -36,10 +36,23 @@ def tree(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def _private(tree: Path) -> subprocess.CompletedProcess[str]:
+    script = ROOT / "scripts" / "check_private_imports.py"
+    return subprocess.run(
+        [sys.executable, str(script), str(tree)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
 def test_the_tree_keeps_every_contract(tree: Path) -> None:
     res = _lint(tree)
     assert res.returncode == 0, res.stdout + res.stderr
     assert "BROKEN" not in res.stdout
+    res = _private(tree)
+    assert res.returncode == 0, res.stdout + res.stderr
 
 
 @pytest.mark.parametrize(
@@ -50,8 +63,6 @@ def test_the_tree_keeps_every_contract(tree: Path) -> None:
         # The bottom layer must not know who builds on it.
         ("receipts/_models.py", "import runner.plan", "Layers"),
         ("sandbox/_base.py", "import runner.cell", "Layers"),
-        # Reaching past another package's __init__.
-        ("board/_build.py", "from runner.receipts._verify import SchemaCheck", "private modules"),
         # Independent siblings of one layer.
         ("proxy/_config.py", "import runner.oracle", "Layers"),
     ],
@@ -66,3 +77,12 @@ def test_a_forbidden_import_breaks_a_contract(
     assert res.returncode != 0
     broken = [ln for ln in res.stdout.splitlines() if ln.endswith("BROKEN")]
     assert any(contract in ln for ln in broken), res.stdout
+
+
+def test_reaching_into_another_packages_private_module_is_refused(tree: Path) -> None:
+    path = tree / "runner" / "board" / "_build.py"
+    line = "from runner.receipts._verify import SchemaCheck  # noqa: E402"
+    path.write_text(f"{path.read_text(encoding='utf-8')}\n{line}\n", encoding="utf-8")
+    res = _private(tree)
+    assert res.returncode == 1
+    assert "runner.board._build -> runner.receipts._verify" in res.stdout
