@@ -281,3 +281,16 @@ def test_the_visible_tests_are_not_in_the_task_digest(tmp_path: Path) -> None:
         f.write('\n[visible_tests]\ncommand = ["python3", "-m", "pytest", "tests"]\n')
     assert parse_file(task_dir / "task.toml", TaskSpec).visible_tests.command is not None
     assert task_digest(task_dir) == before
+
+
+def test_a_task_whose_bug_breaks_its_own_tests_says_so() -> None:
+    from runner.checks._validate import _visible_problem
+    from runner.checks._visible import VisibleRun
+
+    broken, fine = VisibleRun(False, "exit 2: collection errors"), VisibleRun(True, "passed")
+    assert _visible_problem(broken, fine).startswith("baseline: the visible tests in repo/ fail")  # type: ignore[union-attr]
+    assert _visible_problem(broken, fine, baseline_passes=False) is None
+    assert "the task says its bug breaks them" in (
+        _visible_problem(fine, fine, baseline_passes=False) or ""
+    )
+    assert _visible_problem(broken, broken, baseline_passes=False) is not None  # gold must pass

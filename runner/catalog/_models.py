@@ -521,6 +521,11 @@ class VisibleTests(Strict):
         "language: python `python3 -m pytest -q -p no:cacheprovider`, javascript/typescript "
         "`node --test`, shell `bash tests/run.sh`; language other must give one",
     )
+    baseline: Literal["pass", "fail"] = Field(
+        default="pass",
+        description="`fail` for a task whose bug breaks its own test setup (a broken test "
+        "configuration): the visible tests must then fail on the baseline and pass with the gold",
+    )
 
 
 class TaskSpec(Strict):

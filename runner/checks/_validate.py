@@ -69,10 +69,15 @@ def _gold_problem(outcome: CheckOutcome) -> str | None:
     return "gold patch: " + "; ".join(f"{v.name}: {v.summary}" for v in failed) if failed else None
 
 
-def _visible_problem(baseline: VisibleRun, gold: VisibleRun) -> str | None:
-    """tasks/README.md: the visible tests pass on the baseline and keep passing with the gold."""
-    if not baseline.passed:
-        return f"baseline: the visible tests in repo/ fail: {baseline.summary}"
+def _visible_problem(
+    baseline: VisibleRun, gold: VisibleRun, baseline_passes: bool = True
+) -> str | None:
+    """tasks/README.md: the visible tests pass on the baseline and keep passing with the gold
+    (or, for a task whose bug breaks its own test setup, fail on the baseline and pass with it)."""
+    if baseline.passed != baseline_passes:
+        if baseline_passes:
+            return f"baseline: the visible tests in repo/ fail: {baseline.summary}"
+        return "baseline: the visible tests pass, but the task says its bug breaks them"
     if not gold.passed:
         return f"gold patch: the visible tests in repo/ fail: {gold.summary}"
     return None
@@ -92,7 +97,7 @@ def _judge(
         _baseline_problem(spec, baselines[0]),
         _gold_problem(golds[0]),
         unlisted_problem(result.unlisted),
-        _visible_problem(*visible),
+        _visible_problem(*visible, baseline_passes=spec.visible_tests.baseline == "pass"),
     ):
         if problem is not None:
             return problem
