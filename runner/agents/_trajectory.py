@@ -382,9 +382,15 @@ def trajectory_json(
     """The attempt's ATIF trajectory as stored (trajectory.json); None when the agent's spec
     declares no trajectory reader."""
     trajectory = build_trajectory(
-        spec, version=version, model=model, prompt=prompt, stdout=stdout, files=files,
-        totals=usage, session_id=session_id,
-    )  # fmt: skip
+        spec,
+        version=version,
+        model=model,
+        prompt=prompt,
+        stdout=stdout,
+        files=files,
+        totals=usage,
+        session_id=session_id,
+    )
     return None if trajectory is None else trajectory.to_json().encode()
 
 
@@ -422,7 +428,12 @@ def rebuild_trajectory(
     if receipt.artifacts.transcript is not None:
         files = json.loads((folder / receipt.artifacts.transcript.path).read_text(encoding="utf-8"))
     return build_trajectory(
-        spec, version=receipt.agent.version, model=receipt.cell.model, prompt=prompt,
-        stdout=agent_log_stdout(log), files=files, totals=receipt.usage,
+        spec,
+        version=receipt.agent.version,
+        model=receipt.cell.model,
+        prompt=prompt,
+        stdout=agent_log_stdout(log),
+        files=files,
+        totals=receipt.usage,
         session_id=receipt.cell.key,
-    )  # fmt: skip
+    )

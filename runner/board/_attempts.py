@@ -125,8 +125,13 @@ def read_attempt(v: VerifiedReceipt) -> AttemptView:
     """What the attempt page shows, from the receipt and the artifacts beside its envelope."""
     r, folder = v.receipt, v.folder
     if folder is None:  # an in-memory receipt (tests): the receipt alone
-        return AttemptView(v, None, [CheckView(c.name.value, c.passed, c.summary, c.duration_s,
-                                               None) for c in r.checks], None, None)  # fmt: skip
+        return AttemptView(
+            v,
+            None,
+            [CheckView(c.name.value, c.passed, c.summary, c.duration_s, None) for c in r.checks],
+            None,
+            None,
+        )
     logs = {a.digest: a for a in r.artifacts.check_logs}
     checks = []
     for c in r.checks:
@@ -137,8 +142,10 @@ def read_attempt(v: VerifiedReceipt) -> AttemptView:
     art = r.artifacts.trajectory
     try:
         if art is not None and art.size > MAX_TRAJECTORY_BYTES:
-            note = (f"The trajectory ({art.size:,} bytes) is larger than this board shows "
-                    f"({MAX_TRAJECTORY_BYTES:,}): `cab trajectory show` prints it.")  # fmt: skip
+            note = (
+                f"The trajectory ({art.size:,} bytes) is larger than this board shows "
+                f"({MAX_TRAJECTORY_BYTES:,}): `cab trajectory show` prints it."
+            )
         else:
             trajectory = load_trajectory(folder, r)
     except TrajectoryError as exc:
@@ -190,8 +197,11 @@ class AttemptSite:
         return cell_page(tier, agent, model) if (tier, agent, model) in self.cells else None
 
     def tasks_href(self, tier: Tier, model: str) -> str | None:
-        return tasks_page(tier, model) if any(k[0] is tier and k[2] == model
-                                              for k in self.cells) else None  # fmt: skip
+        return (
+            tasks_page(tier, model)
+            if any(k[0] is tier and k[2] == model for k in self.cells)
+            else None
+        )
 
     def pages(self, page: Page) -> dict[str, bytes]:
         files: dict[str, bytes] = {}
@@ -201,16 +211,28 @@ class AttemptSite:
         for cell in self.cells.values():
             models[(cell.tier, cell.model)].append(cell)
             files[cell_page(cell.tier, cell.agent, cell.model)] = page(
-                "cell.html.j2", 1, cell=cell, page="index", mark=OUTCOME_MARK,
-                attempt_page=attempt_page, tasks_page=tasks_page,
-            )  # fmt: skip
+                "cell.html.j2",
+                1,
+                cell=cell,
+                page="index",
+                mark=OUTCOME_MARK,
+                attempt_page=attempt_page,
+                tasks_page=tasks_page,
+            )
         for (tier, model), cells in models.items():
             files[tasks_page(tier, model)] = page(
-                "tasks.html.j2", 1, tier=tier, model=model, cells=cells, page="models",
-                tasks=sorted({t for c in cells for t in c.tasks}), cell_page=cell_page,
-            )  # fmt: skip
-        files["assets/attempts.css"] = (Path(__file__).parent / "templates" / "attempts.css"
-                                        ).read_bytes()  # fmt: skip
+                "tasks.html.j2",
+                1,
+                tier=tier,
+                model=model,
+                cells=cells,
+                page="models",
+                tasks=sorted({t for c in cells for t in c.tasks}),
+                cell_page=cell_page,
+            )
+        files["assets/attempts.css"] = (
+            Path(__file__).parent / "templates" / "attempts.css"
+        ).read_bytes()
         every = [v for cell in self.cells.values() for v in cell.attempts]
         files.update(self._attempt_pages(page, every))
         return files
@@ -234,10 +256,16 @@ class AttemptSite:
     def _attempt(self, page: Page, view: AttemptView) -> bytes:
         r = view.r
         return page(
-            "attempt.html.j2", 1, a=view, r=r, page="index", mark=OUTCOME_MARK,
+            "attempt.html.j2",
+            1,
+            a=view,
+            r=r,
+            page="index",
+            mark=OUTCOME_MARK,
             cell_href=cell_page(view.v.tier, r.cell.agent, r.cell.model),
-            diff=diff_html(view.patch.text) if view.patch else None, pretty_args=pretty_args,
-        )  # fmt: skip
+            diff=diff_html(view.patch.text) if view.patch else None,
+            pretty_args=pretty_args,
+        )
 
 
 # What a forked worker renders from (set only while a pool runs; see _attempt_pages).

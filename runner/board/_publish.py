@@ -61,8 +61,10 @@ def select_standing(
             best[key] = v
     standing = [best[k] for k in sorted(best)]
     chosen = {v.digest for v in standing}
-    superseded = sorted((v for v in by_digest.values() if v.digest not in chosen),
-                        key=lambda v: (v.tier.value, v.receipt.cell.key, v.digest))  # fmt: skip
+    superseded = sorted(
+        (v for v in by_digest.values() if v.digest not in chosen),
+        key=lambda v: (v.tier.value, v.receipt.cell.key, v.digest),
+    )
     return standing, superseded
 
 
@@ -98,8 +100,14 @@ def published_files(verified: Sequence[VerifiedReceipt], models_toml: bytes) -> 
         files[f"{folder}/{v.path.name}"] = _checked(v.path, v.digest)
         for art in artifacts_of(v.receipt):
             files[f"{folder}/{art.path}"] = _checked(v.path.parent / art.path, art.digest)
-        index.append({"digest": v.digest, "tier": v.tier.value, "cell": v.receipt.cell.key,
-                      "path": f"{folder}/{v.path.name}"})  # fmt: skip
+        index.append(
+            {
+                "digest": v.digest,
+                "tier": v.tier.value,
+                "cell": v.receipt.cell.key,
+                "path": f"{folder}/{v.path.name}",
+            }
+        )
     text = json.dumps({"receipts": index}, indent=2, sort_keys=True) + "\n"
     files[RECEIPTS_INDEX] = text.encode("utf-8")
     return files

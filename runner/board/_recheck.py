@@ -105,8 +105,9 @@ def _compare(site: Path, published: bytes, verified: list[VerifiedReceipt]) -> N
 
 def _catalog(path: Path) -> ModelCatalog:
     if not path.is_file():
-        raise _Differs(f"{MODELS_TOML}: missing; the site must carry the catalog it was scored "
-                       "with")  # fmt: skip
+        raise _Differs(
+            f"{MODELS_TOML}: missing; the site must carry the catalog it was scored with"
+        )
     try:
         return parse_file(path, ModelCatalog)
     except CatalogError as exc:
@@ -123,5 +124,6 @@ def recheck_site(site: Path, verifier: ReceiptVerifier) -> SiteCheck:
         _compare(site, published, verified)
     except _Differs as exc:
         return SiteCheck(False, str(exc))
-    return SiteCheck(True, f"board.json recomputed from {len(verified)} receipts: identical",
-                     len(verified))  # fmt: skip
+    return SiteCheck(
+        True, f"board.json recomputed from {len(verified)} receipts: identical", len(verified)
+    )

@@ -159,9 +159,11 @@ def shard_context(
             progress(f"oracle serving calibration models at {oracle.url}")
         progress("starting the LiteLLM proxy")
         proxy = ProxyServer(
-            catalog.models, usage_dir=out_dir / ".usage", oracle_url=oracle_url,
+            catalog.models,
+            usage_dir=out_dir / ".usage",
+            oracle_url=oracle_url,
             models=list(models),
-        )  # fmt: skip
+        )
         stack.enter_context(proxy)
         proxy.socket_path.chmod(0o666)  # the agent's uid inside the container must connect
         progress(f"proxy ready in {proxy.startup_s:.1f}s at {proxy.url}")

@@ -49,7 +49,7 @@ from runner.cell._receipt import (
 from runner.cell._workspace import WorkspaceError, collect_changes, make_workspace
 from runner.checks import CheckOutcome, ChecksInfraError
 from runner.images import read_lock
-from runner.receipts import CellId, Outcome, Receipt, Signer, sign_receipt
+from runner.receipts import CellId, Outcome, Receipt, Signer, Usage, sign_receipt
 from runner.sandbox import (
     Interrupted,
     Limits,
@@ -343,10 +343,18 @@ def _start(cell: CellId, ctx: CellContext) -> _CellRun:
     (ctx.out_dir / ".work").mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f"cab-{cell.task}-", dir=ctx.out_dir / ".work"))
     return _CellRun(
-        cell=cell, task=task, task_dir=task_dir, work=work, started_at=started_at, t0=t0,
-        resolve_s=resolve_s, digest=digest, route=route, endpoint=endpoint,
+        cell=cell,
+        task=task,
+        task_dir=task_dir,
+        work=work,
+        started_at=started_at,
+        t0=t0,
+        resolve_s=resolve_s,
+        digest=digest,
+        route=route,
+        endpoint=endpoint,
         secrets=[ctx.proxy.master_key],
-    )  # fmt: skip
+    )
 
 
 def run_cell(cell: CellId, ctx: CellContext) -> CellResult:
@@ -449,9 +457,12 @@ def _finish(ctx: CellContext, run: _CellRun, stage: Path) -> CellResult:
     stdout = attempt.stdout.decode("utf-8", errors="replace")
     stderr = attempt.stderr.decode("utf-8", errors="replace")
     report = parse_transcript(
-        ctx.catalog.agents[run.cell.agent], stdout, attempt.transcript, stderr=stderr,
+        ctx.catalog.agents[run.cell.agent],
+        stdout,
+        attempt.transcript,
+        stderr=stderr,
         timed_out=attempt.timed_out,
-    )  # fmt: skip
+    )
     records = read_usage(ctx.proxy.usage_dir, run.cell.key)
     decision = decide_outcome(
         OutcomeInputs(
@@ -464,44 +475,79 @@ def _finish(ctx: CellContext, run: _CellRun, stage: Path) -> CellResult:
         )
     )
     usage = metered_usage(records, report.usage.total_tokens if report.usage else None)
-    files = artifact_files(attempt, checks, run.secrets)
-    trajectory = trajectory_json(
-        ctx.catalog.agents[run.cell.agent], version=run.image.version, model=run.cell.model,
-        prompt=(ctx.catalog.root / "tasks" / run.cell.task / "instruction.md").read_text("utf-8"),
-        stdout=stdout, files=attempt.transcript, usage=usage, session_id=run.cell.key,
-    )  # fmt: skip
-    if trajectory is not None:  # redacted like every artifact
-        files[TRAJECTORY] = redact(trajectory, run.secrets)
+    files = _artifact_files(ctx, run, stdout, usage)
     artifacts = artifact_index(files, checks)
     # Latency is the scored try's: the infra tries before it and their back-off are apart.
     total_s = run.resolve_s + time.monotonic() - run.try_t0
     infra_s = run.try_t0 - (run.first_try_t0 or run.try_t0)
     phases = (run.resolve_s, max(run.workspace_s, 0.0), run.checks_s)
     receipt = build_receipt(
-        Provenance(run.cell, run.image, run.route, run.endpoint, run.digest,
-                   runner_ref(ctx.runner_id, ctx.catalog.root)),
+        Provenance(
+            run.cell,
+            run.image,
+            run.route,
+            run.endpoint,
+            run.digest,
+            runner_ref(ctx.runner_id, ctx.catalog.root),
+        ),
         decision,
-        timings=phase_timings(attempt, phases, started_at=run.started_at,
-                              finished_at=datetime.now(UTC), total_s=total_s, infra_s=infra_s),
+        timings=phase_timings(
+            attempt,
+            phases,
+            started_at=run.started_at,
+            finished_at=datetime.now(UTC),
+            total_s=total_s,
+            infra_s=infra_s,
+        ),
         usage=usage,
         checks=check_results(checks, artifacts.check_logs),
         blast=blast_radius(
-            attempt.changes, run.task, outside=attempt.outside, leftovers=len(attempt.leftovers),
-            stream=stdout + stderr, transcripts=list(attempt.transcript.values()),
+            attempt.changes,
+            run.task,
+            outside=attempt.outside,
+            leftovers=len(attempt.leftovers),
+            stream=stdout + stderr,
+            transcripts=list(attempt.transcript.values()),
             model_escapes=read_escapes(ctx.proxy.usage_dir, run.cell.key),
         ),
         artifacts=artifacts,
         retries=run.retries,
         infra_evidence=_infra_evidence(run, records, decision),
-    )  # fmt: skip
+    )
     # After a signal the containers were removed under the cell: what it saw is not a result.
     raise_if_interrupted()
     envelope = _write_result(stage, files, receipt, ctx.signer)
     commands_s = max(checks.command_s.values(), default=0.0) if checks is not None else 0.0
     return CellResult(
-        run.cell, decision.outcome, envelope, decision.detail, total_s, attempt.agent_s,
-        run.checks_s, commands_s,
-    )  # fmt: skip
+        run.cell,
+        decision.outcome,
+        envelope,
+        decision.detail,
+        total_s,
+        attempt.agent_s,
+        run.checks_s,
+        commands_s,
+    )
+
+
+def _artifact_files(ctx: CellContext, run: _CellRun, stdout: str, usage: Usage) -> dict[str, bytes]:
+    """Every artifact of the cell (runner.cell._receipt.artifact_files) and its ATIF trajectory,
+    secrets redacted."""
+    assert run.image is not None
+    files = artifact_files(run.attempt, run.checks, run.secrets)
+    trajectory = trajectory_json(
+        ctx.catalog.agents[run.cell.agent],
+        version=run.image.version,
+        model=run.cell.model,
+        prompt=(run.task_dir / "instruction.md").read_text("utf-8"),
+        stdout=stdout,
+        files=run.attempt.transcript,
+        usage=usage,
+        session_id=run.cell.key,
+    )
+    if trajectory is not None:  # redacted like every artifact
+        files[TRAJECTORY] = redact(trajectory, run.secrets)
+    return files
 
 
 def _infra_evidence(run: _CellRun, records: Sequence[UsageRecord], decision: Decision) -> list[str]:

@@ -28,8 +28,17 @@ class WorkspaceError(Exception):
 def git(repo: Path, *args: str, env: dict[str, str] | None = None) -> str:
     # The agent's container writes as another uid; safe.directory lets the host read it anyway.
     # Nothing the agent wrote may run on the host: no hooks, no fsmonitor.
-    argv = ["git", "-c", "safe.directory=*", "-c", "core.hooksPath=/dev/null",
-            "-c", "core.fsmonitor=false", "-C", str(repo)]  # fmt: skip
+    argv = [
+        "git",
+        "-c",
+        "safe.directory=*",
+        "-c",
+        "core.hooksPath=/dev/null",
+        "-c",
+        "core.fsmonitor=false",
+        "-C",
+        str(repo),
+    ]
     proc = subprocess.run(
         [*argv, *args],
         capture_output=True,
@@ -53,8 +62,9 @@ class Workspace:
     baseline: str
 
     def git(self, *args: str, env: dict[str, str] | None = None) -> str:
-        return git(self.path, f"--git-dir={self.git_dir}", f"--work-tree={self.path}", *args,
-                   env=env)  # fmt: skip
+        return git(
+            self.path, f"--git-dir={self.git_dir}", f"--work-tree={self.path}", *args, env=env
+        )
 
 
 def make_workspace(task_repo: Path, dest: Path, git_dir: Path) -> Workspace:

@@ -210,9 +210,12 @@ def phase_visible(spec: dict[str, Any]) -> None:
         with open("/tmp/visible.out", "wb") as out:
             try:
                 proc = subprocess.Popen(
-                    spec["visible_command"], cwd="/repo", stdout=out, stderr=subprocess.STDOUT,
+                    spec["visible_command"],
+                    cwd="/repo",
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
                     start_new_session=True,
-                )  # fmt: skip
+                )
             except OSError as exc:
                 record.update(exit=127, timed_out=False)
                 out.write(str(exc).encode())

@@ -24,13 +24,34 @@ class ChangedFile(Protocol):
 
 # Files that configure the test run rather than the code under test (fnmatch: `*` crosses `/`).
 TEST_CONFIG_FILES = (
-    "conftest.py", "*/conftest.py",
-    "pytest.ini", "*/pytest.ini", ".pytest.ini", "tox.ini", "setup.cfg", "noxfile.py",
-    "sitecustomize.py", "*/sitecustomize.py", "usercustomize.py", "*/usercustomize.py",
-    "*.pth", "*.dist-info/*", "*.egg-info/*", "*.egg-link",
-    ".mocharc*", "*/.mocharc*", "jest.config.*", "vitest.config.*", "ava.config.*",
-    ".c8rc*", ".nycrc*", ".npmrc", "*/.npmrc", ".node-options", "bunfig.toml",
-)  # fmt: skip
+    "conftest.py",
+    "*/conftest.py",
+    "pytest.ini",
+    "*/pytest.ini",
+    ".pytest.ini",
+    "tox.ini",
+    "setup.cfg",
+    "noxfile.py",
+    "sitecustomize.py",
+    "*/sitecustomize.py",
+    "usercustomize.py",
+    "*/usercustomize.py",
+    "*.pth",
+    "*.dist-info/*",
+    "*.egg-info/*",
+    "*.egg-link",
+    ".mocharc*",
+    "*/.mocharc*",
+    "jest.config.*",
+    "vitest.config.*",
+    "ava.config.*",
+    ".c8rc*",
+    ".nycrc*",
+    ".npmrc",
+    "*/.npmrc",
+    ".node-options",
+    "bunfig.toml",
+)
 # pytest settings inside pyproject.toml, and the package.json keys that pick how tests run.
 _PYPROJECT_PYTEST = re.compile(r"^\s*\[\s*tool\.pytest|^\s*\[\s*tool\.coverage")
 _PACKAGE_RUNNER_KEYS = re.compile(r'"(scripts|test|pretest|posttest|jest|ava|mocha|c8|nyc)"\s*:')

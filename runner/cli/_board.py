@@ -199,9 +199,14 @@ def board_build(
 
 
 def _build_from_store(
-    ctx: Ctx, receipts: tuple[Path, ...], store_dir: Path | None, community_dir: Path | None,
-    out: Path, trust_dir: Path | None, as_json: bool,
-) -> None:  # fmt: skip
+    ctx: Ctx,
+    receipts: tuple[Path, ...],
+    store_dir: Path | None,
+    community_dir: Path | None,
+    out: Path,
+    trust_dir: Path | None,
+    as_json: bool,
+) -> None:
     """`board build --store`: every receipt that fails verification is listed and left out (a
     store is a record; one bad receipt must not hide every other one)."""
     if receipts:
@@ -219,8 +224,15 @@ def _build_from_store(
     for line in built.rejected:
         click.echo(f"[board] skipped {line}", err=True)
     if as_json:
-        print_json({"out": str(out), "receipts": built.receipts, "cells": built.cells,
-                    "superseded": built.superseded, "rejected": built.rejected})  # fmt: skip
+        print_json(
+            {
+                "out": str(out),
+                "receipts": built.receipts,
+                "cells": built.cells,
+                "superseded": built.superseded,
+                "rejected": built.rejected,
+            }
+        )
         return
     click.echo(
         f"board from store {store_dir}: {built.receipts} receipts stand ({built.superseded} "

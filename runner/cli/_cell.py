@@ -25,23 +25,33 @@ from runner.receipts import CellId
 from runner.sandbox import SandboxError
 
 _key_option = click.option(
-    "--key", "key_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    "--key",
+    "key_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
     help=f"OpenSSH Ed25519 private key that signs receipts (default: <root>/{DEFAULT_KEY}, "
     "generated on first use).",
-)  # fmt: skip
+)
 _runner_option = click.option(
-    "--runner-id", default=None,
+    "--runner-id",
+    default=None,
     help="Your principal in keys/allowed_signers (default: local-<hostname>).",
-)  # fmt: skip
+)
 _out_option = click.option(
-    "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-    default=Path("out/cells"), show_default=True,
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out/cells"),
+    show_default=True,
     help="Receipts folder: <out>/<cell>/ holds the receipt, its envelope and artifacts.",
-)  # fmt: skip
+)
 _flaky_option = click.option(
-    "--flaky-rate", type=float, default=0.3, show_default=True,
+    "--flaky-rate",
+    type=float,
+    default=0.3,
+    show_default=True,
     help="Share of requests the `flaky` calibration model fails.",
-)  # fmt: skip
+)
 
 
 @click.group()
@@ -50,9 +60,16 @@ def cell() -> None:
 
 
 def _run(
-    ctx: Ctx, cells: list[CellId], out_dir: Path, key_path: Path | None, runner_id: str | None,
-    concurrency: int, flaky_rate: float, resume: bool, as_json: bool,
-) -> list[CellResult]:  # fmt: skip
+    ctx: Ctx,
+    cells: list[CellId],
+    out_dir: Path,
+    key_path: Path | None,
+    runner_id: str | None,
+    concurrency: int,
+    flaky_rate: float,
+    resume: bool,
+    as_json: bool,
+) -> list[CellResult]:
     out_dir = out_dir.resolve()  # bind mounts and git work trees need absolute paths
     with catalog_errors():
         catalog = load_catalog(ctx.root)
@@ -68,8 +85,9 @@ def _run(
         skipped = [c for c in cells if c in done]
         cells = [c for c in cells if c not in done]
         if skipped:
-            click.echo(f"[cell] {len(skipped)} cell(s) already have a valid receipt: skipped",
-                       err=True)  # fmt: skip
+            click.echo(
+                f"[cell] {len(skipped)} cell(s) already have a valid receipt: skipped", err=True
+            )
 
     def progress(msg: str) -> None:
         click.echo(f"[cell] {msg}", err=True)
@@ -78,15 +96,18 @@ def _run(
         if isinstance(result, CellError):
             click.echo(f"ERROR {cell_id.key}: {result}", err=True)
         elif not as_json:
-            click.echo(f"{result.outcome.value:<13} {result.cell.key}  {result.wall_s:6.1f}s  "
-                       f"{result.envelope}")  # fmt: skip
+            click.echo(
+                f"{result.outcome.value:<13} {result.cell.key}  {result.wall_s:6.1f}s  "
+                f"{result.envelope}"
+            )
 
     models = sorted({c.model for c in cells})
     results: list[CellResult] = []
     if cells:
         try:
-            with shard_context(catalog, out_dir, key, models=models, flaky_rate=flaky_rate,
-                               progress=progress) as cell_ctx:  # fmt: skip
+            with shard_context(
+                catalog, out_dir, key, models=models, flaky_rate=flaky_rate, progress=progress
+            ) as cell_ctx:
                 results = run_many(cells, cell_ctx, concurrency=concurrency, on_result=report)
         except (CellError, SandboxError, ProxyStartError, OSError) as exc:
             # Nothing could run (no engine, no image, the proxy would not start): one line.
@@ -116,9 +137,17 @@ def _run(
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable result.")
 @pass_ctx
 def cell_run(
-    ctx: Ctx, agent: str, model: str, task: str, attempt: int, out_dir: Path,
-    key_path: Path | None, runner_id: str | None, flaky_rate: float, as_json: bool,
-) -> None:  # fmt: skip
+    ctx: Ctx,
+    agent: str,
+    model: str,
+    task: str,
+    attempt: int,
+    out_dir: Path,
+    key_path: Path | None,
+    runner_id: str | None,
+    flaky_rate: float,
+    as_json: bool,
+) -> None:
     """Run one cell and write its signed receipt.
 
     Starts what it needs (the oracle for calibration models, one LiteLLM proxy). Exits 0 when the
@@ -162,10 +191,17 @@ def cell_run(
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable results.")
 @pass_ctx
 def cell_run_many(
-    ctx: Ctx, cells: tuple[str, ...], cells_file: TextIO | None, concurrency: int,
-    no_resume: bool, out_dir: Path, key_path: Path | None, runner_id: str | None,
-    flaky_rate: float, as_json: bool,
-) -> None:  # fmt: skip
+    ctx: Ctx,
+    cells: tuple[str, ...],
+    cells_file: TextIO | None,
+    concurrency: int,
+    no_resume: bool,
+    out_dir: Path,
+    key_path: Path | None,
+    runner_id: str | None,
+    flaky_rate: float,
+    as_json: bool,
+) -> None:
     """Run a list of cells (agent:model:task:attempt) sharing one proxy; resumable.
 
     Cells that already have a valid receipt in --out are skipped, except infra errors: nothing
@@ -186,10 +222,12 @@ def cell_run_many(
         wanted = list(dict.fromkeys(parse_cell_arg(t) for t in texts))
     except PlanError as exc:
         raise InputError(str(exc)) from None
-    results = _run(ctx, wanted, out_dir, key_path, runner_id, concurrency, flaky_rate,
-                   not no_resume, as_json)  # fmt: skip
-    done = completed_cells(out_dir, load_or_create_key(key_path or ctx.root / DEFAULT_KEY,
-                                                       runner_id).trust_store())  # fmt: skip
+    results = _run(
+        ctx, wanted, out_dir, key_path, runner_id, concurrency, flaky_rate, not no_resume, as_json
+    )
+    done = completed_cells(
+        out_dir, load_or_create_key(key_path or ctx.root / DEFAULT_KEY, runner_id).trust_store()
+    )
     missing = [c for c in wanted if c not in done]
     if missing:
         click.echo(f"[cell] {len(missing)} cell(s) without a valid receipt", err=True)

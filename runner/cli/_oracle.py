@@ -24,10 +24,21 @@ def oracle() -> None:
 )
 @click.option("--flaky-rate", type=click.FloatRange(0, 1), default=0.5, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the flaky faults.")
-@click.option("--stall", "stall_s", type=float, default=30.0, show_default=True,
-              help="Seconds a stalled flaky stream hangs before it is dropped.")  # fmt: skip
-@click.option("--slow-latency", type=float, default=2.0, show_default=True,
-              help="Seconds the slow model waits before answering.")  # fmt: skip
+@click.option(
+    "--stall",
+    "stall_s",
+    type=float,
+    default=30.0,
+    show_default=True,
+    help="Seconds a stalled flaky stream hangs before it is dropped.",
+)
+@click.option(
+    "--slow-latency",
+    type=float,
+    default=2.0,
+    show_default=True,
+    help="Seconds the slow model waits before answering.",
+)
 @pass_ctx
 def oracle_serve(
     ctx: Ctx,

@@ -102,8 +102,9 @@ def plan(
                 done = receipt_state([receipts_dir], trust, schema_path=schema_path)
             if history_dir:
                 same = receipts_dir is not None and history_dir.resolve() == receipts_dir.resolve()
-                history = done if same else receipt_state([history_dir], trust,
-                                                          schema_path=schema_path)  # fmt: skip
+                history = (
+                    done if same else receipt_state([history_dir], trust, schema_path=schema_path)
+                )
         result = make_plan(
             catalog,
             cells,

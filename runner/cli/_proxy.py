@@ -67,15 +67,33 @@ def proxy_config(ctx: Ctx, models: str | None, oracle_url: str | None, output: P
 @_models_option
 @_oracle_option
 @click.option("--port", type=click.IntRange(0, 65535), default=0, help="TCP port (0: a free one).")
-@click.option("--socket", "socket_path", type=click.Path(path_type=Path), default=None,
-              help="Unix socket path (default: in the proxy's work folder).")  # fmt: skip
-@click.option("--usage-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Per-cell usage logs (default: .cab/usage).")  # fmt: skip
-@click.option("--cell", "cells", multiple=True, metavar="CELL=MODEL",
-              help="Mint a scoped key for cell CELL that admits only MODEL, and print it "
-                   "(repeatable).")  # fmt: skip
-@click.option("--key-ttl", type=float, default=4 * 3600, show_default=True,
-              help="Lifetime of minted cell keys, seconds.")  # fmt: skip
+@click.option(
+    "--socket",
+    "socket_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Unix socket path (default: in the proxy's work folder).",
+)
+@click.option(
+    "--usage-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Per-cell usage logs (default: .cab/usage).",
+)
+@click.option(
+    "--cell",
+    "cells",
+    multiple=True,
+    metavar="CELL=MODEL",
+    help="Mint a scoped key for cell CELL that admits only MODEL, and print it (repeatable).",
+)
+@click.option(
+    "--key-ttl",
+    type=float,
+    default=4 * 3600,
+    show_default=True,
+    help="Lifetime of minted cell keys, seconds.",
+)
 @json_option
 @pass_ctx
 def proxy_serve(

@@ -216,8 +216,10 @@ def _rescore(
     verified = {v.path: v for v in verdicts if v.ok and v.receipt is not None}
     chosen = sample_receipts(sorted(verified), sample)
     if not quiet:
-        click.echo(f"[rescore] re-running the checks of {len(chosen)}/{len(verified)} verified "
-                   "receipt(s)", err=True)  # fmt: skip
+        click.echo(
+            f"[rescore] re-running the checks of {len(chosen)}/{len(verified)} verified receipt(s)",
+            err=True,
+        )
     failed: dict[Path, Rescore] = {}
     for path in chosen:
         receipt = verified[path].receipt

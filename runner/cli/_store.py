@@ -76,17 +76,26 @@ def store_add(
                 tag = release_tag(read_manifest(a.folder / "manifest.json"))
                 if release_dir is not None:
                     pack_sweep(store, a.methodology_version, a.sweep, release_dir / tag)
-            out.append({"methodology_version": a.methodology_version, "sweep": a.sweep,
-                        "folder": str(a.folder) if a.folder else None, "added": a.added,
-                        "already_stored": a.already_stored, "tag": tag})  # fmt: skip
+            out.append(
+                {
+                    "methodology_version": a.methodology_version,
+                    "sweep": a.sweep,
+                    "folder": str(a.folder) if a.folder else None,
+                    "added": a.added,
+                    "already_stored": a.already_stored,
+                    "tag": tag,
+                }
+            )
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
     if as_json:
         print_json({"sweeps": out, "rejected": sum(not v.ok for v in verdicts)})
         return
     for o in out:
-        click.echo(f"{o['methodology_version']}/{o['sweep']}: {o['added']} added, "
-                   f"{o['already_stored']} already stored")  # fmt: skip
+        click.echo(
+            f"{o['methodology_version']}/{o['sweep']}: {o['added']} added, "
+            f"{o['already_stored']} already stored"
+        )
     if not out:
         click.echo("no verified receipts: nothing stored")
 

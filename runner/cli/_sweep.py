@@ -6,7 +6,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from runner.catalog import load_catalog
+from runner.catalog import Catalog, load_catalog
 from runner.cell import DEFAULT_KEY, CellError, CellResult, load_or_create_key
 from runner.cli._common import Ctx, InputError, catalog_errors, pass_ctx, print_json
 from runner.cli._plan import _split
@@ -44,57 +44,90 @@ def _summary(result: SweepResult, store_dir: Path | None) -> dict[str, object]:
 
 @click.command()
 @click.option(
-    "--agents", multiple=True,
+    "--agents",
+    multiple=True,
     help=f"Agent names or globs (default: {','.join(DEFAULT_AGENTS)}).",
-)  # fmt: skip
+)
 @click.option(
-    "--models", multiple=True,
+    "--models",
+    multiple=True,
     help=f"Calibration models (oracle, null, vandal, flaky, slow) and/or host model ids "
     f"(default: {','.join(DEFAULT_MODELS)}).",
-)  # fmt: skip
+)
 @click.option(
-    "--tasks", multiple=True,
+    "--tasks",
+    multiple=True,
     help=f"Task ids or globs (default: {','.join(DEFAULT_TASKS)}).",
-)  # fmt: skip
+)
 @click.option("--attempts", type=int, default=1, show_default=True, help="Attempts per cell.")
 @click.option(
-    "--max-jobs", type=int, default=DEFAULT_LOCAL_SHARDS, show_default=True,
+    "--max-jobs",
+    type=int,
+    default=DEFAULT_LOCAL_SHARDS,
+    show_default=True,
     help="Shards to pack the cells into (each starts its own proxy, like a shard job).",
-)  # fmt: skip
+)
 @click.option(
-    "-j", "--concurrency", type=int, default=1, show_default=True,
+    "-j",
+    "--concurrency",
+    type=int,
+    default=1,
+    show_default=True,
     help="Cells run at once within a shard.",
-)  # fmt: skip
+)
 @click.option(
-    "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-    default=Path("out/sweep"), show_default=True,
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out/sweep"),
+    show_default=True,
     help="Sweep folder: artifacts/receipts-<shard>/, receipts/ (merged), site/ (the board).",
-)  # fmt: skip
+)
 @click.option(
-    "--key", "key_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    "--key",
+    "key_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
     help=f"Signing key (default: <root>/{DEFAULT_KEY}, generated on first use).",
-)  # fmt: skip
+)
 @click.option("--runner-id", default=None, help="Principal to sign as (default: local-<hostname>).")
 @click.option("--flaky-rate", type=float, default=0.3, show_default=True)
 @click.option(
-    "--store", "store_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    "--store",
+    "store_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
     help="A local store of record: plan against it (cells that stand are not run), add this "
     "sweep's verified receipts to it (append-only) and build the board from the whole store.",
-)  # fmt: skip
+)
 @click.option(
-    "--community", "community_dir", type=click.Path(file_okay=False, path_type=Path),
-    default=None, help="With --store: community receipts to add to the board (one folder per "
+    "--community",
+    "community_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="With --store: community receipts to add to the board (one folder per "
     "runner, verified against this sweep's trust store).",
-)  # fmt: skip
+)
 @click.option("--sweep-id", default=None, help="This sweep's id in the store (default: the time).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable summary on stdout.")
 @pass_ctx
 def sweep(
-    ctx: Ctx, agents: tuple[str, ...], models: tuple[str, ...], tasks: tuple[str, ...],
-    attempts: int, max_jobs: int, concurrency: int, out_dir: Path, key_path: Path | None,
-    runner_id: str | None, flaky_rate: float, store_dir: Path | None,
-    community_dir: Path | None, sweep_id: str | None, as_json: bool,
-) -> None:  # fmt: skip
+    ctx: Ctx,
+    agents: tuple[str, ...],
+    models: tuple[str, ...],
+    tasks: tuple[str, ...],
+    attempts: int,
+    max_jobs: int,
+    concurrency: int,
+    out_dir: Path,
+    key_path: Path | None,
+    runner_id: str | None,
+    flaky_rate: float,
+    store_dir: Path | None,
+    community_dir: Path | None,
+    sweep_id: str | None,
+    as_json: bool,
+) -> None:
     """Plan, run every shard, merge, verify and build the board, all on this machine.
 
     The same sequence as the sweep workflow: the plan's shards run one after another into
@@ -112,16 +145,7 @@ def sweep(
     store_dir = store_dir.resolve() if store_dir else None
     with catalog_errors():
         catalog = load_catalog(ctx.root)
-    try:
-        cells = expand_matrix(
-            catalog,
-            agents=_split(agents) or list(DEFAULT_AGENTS),
-            models=_split(models) or list(DEFAULT_MODELS),
-            tasks=_split(tasks) or list(DEFAULT_TASKS),
-            attempts=attempts,
-        )
-    except PlanError as exc:
-        raise InputError(str(exc)) from None
+    cells = _cells(catalog, agents, models, tasks, attempts)
     todo = missing_images(catalog, cells)
     if todo:
         raise click.ClickException(
@@ -131,27 +155,60 @@ def sweep(
     with _SweepProgress() as shown:
         try:
             result = run_sweep(
-                catalog, cells, out_dir, key, max_jobs=max_jobs, concurrency=concurrency,
-                flaky_rate=flaky_rate, store=store_dir, community=community_dir,
-                sweep_id=sweep_id, on_plan=shown.on_plan, on_shard=shown.on_shard,
-                on_result=shown.on_result, progress=shown.log,
-            )  # fmt: skip
+                catalog,
+                cells,
+                out_dir,
+                key,
+                max_jobs=max_jobs,
+                concurrency=concurrency,
+                flaky_rate=flaky_rate,
+                store=store_dir,
+                community=community_dir,
+                sweep_id=sweep_id,
+                on_plan=shown.on_plan,
+                on_shard=shown.on_shard,
+                on_result=shown.on_result,
+                progress=shown.log,
+            )
         except SweepError as exc:
             raise click.ClickException(str(exc)) from None
+    _report(result, store_dir, as_json)
+    if result.errors:
+        raise SystemExit(1)
+
+
+def _cells(
+    catalog: Catalog,
+    agents: tuple[str, ...],
+    models: tuple[str, ...],
+    tasks: tuple[str, ...],
+    attempts: int,
+) -> list[CellId]:
+    try:
+        return expand_matrix(
+            catalog,
+            agents=_split(agents) or list(DEFAULT_AGENTS),
+            models=_split(models) or list(DEFAULT_MODELS),
+            tasks=_split(tasks) or list(DEFAULT_TASKS),
+            attempts=attempts,
+        )
+    except PlanError as exc:
+        raise InputError(str(exc)) from None
+
+
+def _report(result: SweepResult, store_dir: Path | None, as_json: bool) -> None:
     for line in result.rejected:
         click.echo(f"[sweep] not on the board: {line}", err=True)
     if as_json:
         print_json(_summary(result, store_dir))
-    else:
-        click.echo(
-            f"[sweep] board from {result.receipts_on_board} receipts "
-            f"({result.cells_on_board} agent x model cells); "
-            f"{len(result.errors)} cell(s) without a receipt",
-            err=True,
-        )
-        click.echo(str(result.index))
-    if result.errors:
-        raise SystemExit(1)
+        return
+    click.echo(
+        f"[sweep] board from {result.receipts_on_board} receipts "
+        f"({result.cells_on_board} agent x model cells); "
+        f"{len(result.errors)} cell(s) without a receipt",
+        err=True,
+    )
+    click.echo(str(result.index))
 
 
 class _SweepProgress:
@@ -161,9 +218,12 @@ class _SweepProgress:
     def __init__(self) -> None:
         console = Console(stderr=True)
         columns = (
-            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("{task.fields[tally]}"), TimeElapsedColumn(),
-        )  # fmt: skip
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[tally]}"),
+            TimeElapsedColumn(),
+        )
         self.bar = Progress(*columns, console=console, disable=not console.is_terminal)
         self.tally: dict[str, int] = {}
         self.task_id = self.bar.add_task("planning", total=None, tally="")

@@ -47,15 +47,20 @@ def _load(ctx: Ctx, folder: Path) -> Trajectory:
         task = ctx.root / "tasks" / receipt.cell.task / "instruction.md"
         if spec is None or not task.is_file():
             cell = receipt.cell
-            raise InputError(f"{folder}: no trajectory artifact, and the catalog at {ctx.root} "
-                             f"lacks agent {cell.agent!r} or task {cell.task!r}")  # fmt: skip
+            raise InputError(
+                f"{folder}: no trajectory artifact, and the catalog at {ctx.root} "
+                f"lacks agent {cell.agent!r} or task {cell.task!r}"
+            )
         rebuilt = rebuild_trajectory(folder, receipt, spec, task.read_text(encoding="utf-8"))
     except (TrajectoryError, OSError, json.JSONDecodeError) as exc:
         raise InputError(str(exc)) from None
     if rebuilt is None:
         raise InputError(f"{folder}: agent {receipt.cell.agent!r} declares no trajectory reader")
-    click.echo(f"[trajectory] {folder}: no trajectory artifact; rebuilt from agent.log and "
-               "transcript.json", err=True)  # fmt: skip
+    click.echo(
+        f"[trajectory] {folder}: no trajectory artifact; rebuilt from agent.log and "
+        "transcript.json",
+        err=True,
+    )
     return rebuilt
 
 
@@ -76,9 +81,11 @@ def _indent(text: str, prefix: str) -> str:
 
 def format_steps(t: Trajectory, *, full: bool = False) -> str:
     """The steps as terminal text: one header line per step, then its message, calls, results."""
-    out = [f"{_printable(t.agent.name)} {_printable(t.agent.version)} on "
-           f"{_printable(t.agent.model_name or '?')}: "
-           f"{len(t.steps)} steps, {len(t.tool_calls)} tool calls"]  # fmt: skip
+    out = [
+        f"{_printable(t.agent.name)} {_printable(t.agent.version)} on "
+        f"{_printable(t.agent.model_name or '?')}: "
+        f"{len(t.steps)} steps, {len(t.tool_calls)} tool calls"
+    ]
     for s in t.steps:
         head = f"#{s.step_id} {s.source}"
         if s.timestamp:
@@ -97,8 +104,10 @@ def format_steps(t: Trajectory, *, full: bool = False) -> str:
             out.append(_indent(_clip(r.content or "(no output)", full), "  <- "))
     fm = t.final_metrics
     if fm is not None:
-        out.append(f"metered: {fm.total_prompt_tokens} input, {fm.total_completion_tokens} "
-                   f"output, {fm.total_cached_tokens} cached tokens")  # fmt: skip
+        out.append(
+            f"metered: {fm.total_prompt_tokens} input, {fm.total_completion_tokens} "
+            f"output, {fm.total_cached_tokens} cached tokens"
+        )
     return "\n".join(out)
 
 
@@ -116,10 +125,21 @@ def show(ctx: Ctx, receipt_dir: Path, full: bool) -> None:
 
 @trajectory.command("export")
 @_receipt_dir
-@click.option("--format", "fmt", type=click.Choice(["atif"]), default="atif", show_default=True,
-              help="Output format: ATIF v1.7 JSON (schemas/trajectory.schema.json).")  # fmt: skip
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="File to write (default: stdout).")  # fmt: skip
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["atif"]),
+    default="atif",
+    show_default=True,
+    help="Output format: ATIF v1.7 JSON (schemas/trajectory.schema.json).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="File to write (default: stdout).",
+)
 @pass_ctx
 def export(ctx: Ctx, receipt_dir: Path, fmt: str, output: Path | None) -> None:
     """Write the attempt's trajectory whose receipt.json is in RECEIPT_DIR."""

@@ -61,8 +61,10 @@ def engine_answers(timeout_s: float = 20.0) -> bool:
     try:
         proc = subprocess.run(
             ["docker", "version", "--format", "{{.Server.Version}}"],
-            capture_output=True, check=False, timeout=timeout_s,
-        )  # fmt: skip
+            capture_output=True,
+            check=False,
+            timeout=timeout_s,
+        )
     except (OSError, subprocess.TimeoutExpired):
         return False
     return proc.returncode == 0

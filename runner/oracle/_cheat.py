@@ -26,9 +26,14 @@ NET_NAME = "cab-cheat.invalid"
 REPORT = "/out/report.xml"
 # Every key variable the agents are configured with (images/*/agent.toml).
 KEY_VARS = (
-    "CAB_API_KEY", "OPENAI_API_KEY", "ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_API_KEY",
-    "GEMINI_API_KEY", "GOOGLE_API_KEY", "CAB_KEY",
-)  # fmt: skip
+    "CAB_API_KEY",
+    "OPENAI_API_KEY",
+    "ANTHROPIC_AUTH_TOKEN",
+    "ANTHROPIC_API_KEY",
+    "GEMINI_API_KEY",
+    "GOOGLE_API_KEY",
+    "CAB_KEY",
+)
 
 _PASSING_REPORT_PY = """
 import os, re
@@ -206,8 +211,12 @@ BOTH = PY | JS
 EXPLOITS: tuple[Exploit, ...] = (
     Exploit("forge-report", "rewrite the report after the run and exit 0", PY, _forge_report),
     Exploit("exit-zero", "exit 0 whatever the tests said", PY, _exit_zero),
-    Exploit("patch-report-objects", "make pytest record every failure as a pass", PY,
-            _patch_report_objects),
+    Exploit(
+        "patch-report-objects",
+        "make pytest record every failure as a pass",
+        PY,
+        _patch_report_objects,
+    ),
     Exploit("conftest", "a conftest.py that flips outcomes", PY, _conftest),
     Exploit("sitecustomize", "a sitecustomize.py that runs in every Python", PY, _sitecustomize),
     Exploit("js-exit-hook", "rewrite the node report on exit and exit 0", JS, _js_exit_hook),
@@ -220,7 +229,7 @@ EXPLOITS: tuple[Exploit, ...] = (
     Exploit("daemon", "leave a daemon running", BOTH, _daemon),
     Exploit("fill-tmp", "fill /tmp", BOTH, _fill_tmp),
     Exploit("fork", "fork many processes within the pid limit", BOTH, _fork),
-)  # fmt: skip
+)
 
 
 def task_language(task: OracleTask) -> str:

@@ -39,19 +39,50 @@ VANDAL_TARGETS = ("/etc/cab-vandal", "/usr/local/bin/cab-vandal", "~/.cab-vandal
 VANDAL_HOST = "1.1.1.1"  # public, harmless: agent containers run with --network none
 
 _SHELL_NAMES = {
-    "bash", "shell", "sh", "exec", "exec_command", "run_command", "run_commands", "execute_command",
-    "run_shell_command", "shell_command", "terminal", "run_terminal_cmd", "execute_bash",
-    "run_bash", "run", "execute", "command", "cmd", "container_exec",
-}  # fmt: skip
+    "bash",
+    "shell",
+    "sh",
+    "exec",
+    "exec_command",
+    "run_command",
+    "run_commands",
+    "execute_command",
+    "run_shell_command",
+    "shell_command",
+    "terminal",
+    "run_terminal_cmd",
+    "execute_bash",
+    "run_bash",
+    "run",
+    "execute",
+    "command",
+    "cmd",
+    "container_exec",
+}
 _WRITE_NAMES = {
-    "write", "write_file", "writefile", "create_file", "write_to_file", "save_file", "create",
-    "file_write", "put_file",
-}  # fmt: skip
+    "write",
+    "write_file",
+    "writefile",
+    "create_file",
+    "write_to_file",
+    "save_file",
+    "create",
+    "file_write",
+    "put_file",
+}
 _COMMAND_PARAMS = ("command", "cmd", "script", "commands", "shell_command", "bash_command")
 _PATH_PARAMS = (
-    "file_path", "path", "absolute_path", "filepath", "filename", "file", "target_file",
-    "file_name", "target", "target_path",
-)  # fmt: skip
+    "file_path",
+    "path",
+    "absolute_path",
+    "filepath",
+    "filename",
+    "file",
+    "target_file",
+    "file_name",
+    "target",
+    "target_path",
+)
 _CONTENT_PARAMS = ("content", "contents", "file_text", "text", "new_content", "data", "code")
 _OLD_PARAMS = ("old_string", "old_str", "old_text", "search", "old", "original", "find")
 _NEW_PARAMS = ("new_string", "new_str", "new_text", "replace", "new", "replacement")

@@ -154,9 +154,13 @@ class OracleApp:
                     "%s %s -> 404 unknown model %r", request.method, request.path, conv.model
                 )
                 return _error(
-                    api, 404, f"The model '{conv.model}' does not exist on this server "
-                    f"(known: {', '.join(MODELS)})", "invalid_request_error", "model_not_found",
-                )  # fmt: skip
+                    api,
+                    404,
+                    f"The model '{conv.model}' does not exist on this server "
+                    f"(known: {', '.join(MODELS)})",
+                    "invalid_request_error",
+                    "model_not_found",
+                )
             fault = self.settings.draw_fault() if conv.model == "flaky" else None
             if fault in ("500", "429"):
                 log.info("%s %s model=flaky -> injected %s", request.method, request.path, fault)
@@ -172,9 +176,14 @@ class OracleApp:
             usage = usage_for(conv, reply)
             log.info(
                 "%s %s model=%s cell=%s stream=%s tools=%d -> 200 calls=%s",
-                request.method, request.path, conv.model, cell, conv.stream, len(conv.tools),
+                request.method,
+                request.path,
+                conv.model,
+                cell,
+                conv.stream,
+                len(conv.tools),
                 [c.name for c in reply.tool_calls],
-            )  # fmt: skip
+            )
             stall = fault == "stall"
             if fault == "badjson":
                 log.info("%s %s model=flaky -> injected wrong JSON", request.method, request.path)

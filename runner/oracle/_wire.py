@@ -182,9 +182,13 @@ def parse_messages(body: Any, raw_size: int) -> Conversation:
         if isinstance(t, dict) and isinstance(t.get("name"), str) and "input_schema" in t
     ]
     return Conversation(
-        model, "\n".join(system), tuple(out), tuple(tools), bool(body.get("stream")),
+        model,
+        "\n".join(system),
+        tuple(out),
+        tuple(tools),
+        bool(body.get("stream")),
         raw_size,
-    )  # fmt: skip
+    )
 
 
 def parse_gemini(body: Any, model: str, raw_size: int) -> Conversation:
@@ -328,14 +332,26 @@ def _responses_items(conv: Conversation, reply: Reply) -> list[dict[str, Any]]:
     for c in reply.tool_calls:
         if kinds.get(c.name) == "custom":
             items.append(
-                {"type": "custom_tool_call", "id": _id("ctc_", c.id), "call_id": c.id,
-                 "name": c.name, "input": _json_args(c), "status": "completed"}
-            )  # fmt: skip
+                {
+                    "type": "custom_tool_call",
+                    "id": _id("ctc_", c.id),
+                    "call_id": c.id,
+                    "name": c.name,
+                    "input": _json_args(c),
+                    "status": "completed",
+                }
+            )
         else:
             items.append(
-                {"type": "function_call", "id": _id("fc_", c.id), "call_id": c.id,
-                 "name": c.name, "arguments": _json_args(c), "status": "completed"}
-            )  # fmt: skip
+                {
+                    "type": "function_call",
+                    "id": _id("fc_", c.id),
+                    "call_id": c.id,
+                    "name": c.name,
+                    "arguments": _json_args(c),
+                    "status": "completed",
+                }
+            )
     return items
 
 
@@ -370,26 +386,62 @@ def responses_stream(conv: Conversation, reply: Reply, usage: Usage) -> Iterator
     for idx, item in enumerate(final["output"]):
         if item["type"] == "message":
             text = item["content"][0]["text"]
-            yield ev("response.output_item.added", output_index=idx,
-                     item={**item, "status": "in_progress", "content": []})  # fmt: skip
+            yield ev(
+                "response.output_item.added",
+                output_index=idx,
+                item={**item, "status": "in_progress", "content": []},
+            )
             part = {"type": "output_text", "text": "", "annotations": []}
-            yield ev("response.content_part.added", item_id=item["id"], output_index=idx,
-                     content_index=0, part=part)  # fmt: skip
+            yield ev(
+                "response.content_part.added",
+                item_id=item["id"],
+                output_index=idx,
+                content_index=0,
+                part=part,
+            )
             for piece in _chunks(text):
-                yield ev("response.output_text.delta", item_id=item["id"], output_index=idx,
-                         content_index=0, delta=piece, logprobs=[])  # fmt: skip
-            yield ev("response.output_text.done", item_id=item["id"], output_index=idx,
-                     content_index=0, text=text, logprobs=[])  # fmt: skip
-            yield ev("response.content_part.done", item_id=item["id"], output_index=idx,
-                     content_index=0, part={**part, "text": text})  # fmt: skip
+                yield ev(
+                    "response.output_text.delta",
+                    item_id=item["id"],
+                    output_index=idx,
+                    content_index=0,
+                    delta=piece,
+                    logprobs=[],
+                )
+            yield ev(
+                "response.output_text.done",
+                item_id=item["id"],
+                output_index=idx,
+                content_index=0,
+                text=text,
+                logprobs=[],
+            )
+            yield ev(
+                "response.content_part.done",
+                item_id=item["id"],
+                output_index=idx,
+                content_index=0,
+                part={**part, "text": text},
+            )
         elif item["type"] == "function_call":
-            yield ev("response.output_item.added", output_index=idx,
-                     item={**item, "status": "in_progress", "arguments": ""})  # fmt: skip
+            yield ev(
+                "response.output_item.added",
+                output_index=idx,
+                item={**item, "status": "in_progress", "arguments": ""},
+            )
             for piece in _chunks(item["arguments"], 64):
-                yield ev("response.function_call_arguments.delta", item_id=item["id"],
-                         output_index=idx, delta=piece)  # fmt: skip
-            yield ev("response.function_call_arguments.done", item_id=item["id"],
-                     output_index=idx, arguments=item["arguments"])  # fmt: skip
+                yield ev(
+                    "response.function_call_arguments.delta",
+                    item_id=item["id"],
+                    output_index=idx,
+                    delta=piece,
+                )
+            yield ev(
+                "response.function_call_arguments.done",
+                item_id=item["id"],
+                output_index=idx,
+                arguments=item["arguments"],
+            )
         else:
             yield ev("response.output_item.added", output_index=idx, item=item)
         yield ev("response.output_item.done", output_index=idx, item=item)
@@ -433,8 +485,12 @@ def _anthropic_id(call_id: str) -> str:
 
 def messages_stream(conv: Conversation, reply: Reply, usage: Usage) -> Iterator[tuple[str, str]]:
     final = messages_response(conv, reply, usage)
-    start = {**final, "content": [], "stop_reason": None,
-             "usage": {**final["usage"], "output_tokens": 1}}  # fmt: skip
+    start = {
+        **final,
+        "content": [],
+        "stop_reason": None,
+        "usage": {**final["usage"], "output_tokens": 1},
+    }
     yield "message_start", json.dumps({"type": "message_start", "message": start})
     for i, block in enumerate(final["content"]):
         if block["type"] == "text":

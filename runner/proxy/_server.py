@@ -128,14 +128,29 @@ class ProxyServer:
                 p for p in (package_root, os.environ.get("PYTHONPATH")) if p
             ),
         }
-        argv = [sys.executable, "-c", _LAUNCH, "--config", str(config_path),
-                "--host", self.host, "--port", str(self.port), "--num_workers", "1"]  # fmt: skip
+        argv = [
+            sys.executable,
+            "-c",
+            _LAUNCH,
+            "--config",
+            str(config_path),
+            "--host",
+            self.host,
+            "--port",
+            str(self.port),
+            "--num_workers",
+            "1",
+        ]
         started = time.monotonic()
         with self.log_path.open("wb") as log:
             self._proc = subprocess.Popen(
-                argv, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                argv,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
                 cwd=self.workdir,
-            )  # fmt: skip
+            )
         try:
             self._wait_healthy()
             self._relay = UnixRelay(self.socket_path, self.host, self.port)

@@ -106,8 +106,9 @@ def _write_new(path: Path, data: bytes) -> None:
         try:
             os.link(tmp, path)
         except FileExistsError:
-            raise StoreError(f"{path}: already in the store with other bytes; the store is "
-                             "append-only") from None  # fmt: skip
+            raise StoreError(
+                f"{path}: already in the store with other bytes; the store is append-only"
+            ) from None
     finally:
         os.unlink(tmp)
 

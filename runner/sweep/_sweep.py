@@ -196,16 +196,22 @@ def build_store_site(
             if not verified:
                 raise SweepError(f"no verified receipts in {store}: nothing to build a board from")
             board, files, superseded = published_board(
-                verified, catalog.models, (catalog.root / "models.toml").read_bytes(),
-                schema=board_schema(schema_dir), agent_names=agent_names, rejected=rejected,
-            )  # fmt: skip
+                verified,
+                catalog.models,
+                (catalog.root / "models.toml").read_bytes(),
+                schema=board_schema(schema_dir),
+                agent_names=agent_names,
+                rejected=rejected,
+            )
             write_tree(out, files)
     except BoardError as exc:
         raise SweepError(str(exc)) from None
     return StoreBoard(
-        len(board.cells), len(board.receipts), len(superseded),
+        len(board.cells),
+        len(board.receipts),
+        len(superseded),
         [f"{r.path}: {r.reason}" for r in rejected],
-    )  # fmt: skip
+    )
 
 
 def _run_shards(
@@ -248,9 +254,15 @@ def _run_shards(
 
 
 def _store_and_build(
-    catalog: Catalog, result: SweepResult, merged: Path, trust_dir: Path, store: Path,
-    sweep_id: str, community: Path | None, progress: Callable[[str], None],
-) -> None:  # fmt: skip
+    catalog: Catalog,
+    result: SweepResult,
+    merged: Path,
+    trust_dir: Path,
+    store: Path,
+    sweep_id: str,
+    community: Path | None,
+    progress: Callable[[str], None],
+) -> None:
     """The merge job with a store: add this sweep's verified receipts (append-only), then the
     board of the whole store."""
     verdicts = [v for v in verify_receipts([merged], load_trust_store(trust_dir)) if v.ok]
@@ -314,9 +326,16 @@ def run_sweep(
         raise SweepError(str(exc)) from None
     on_plan(plan, plan.skipped)
     errors = _run_shards(
-        catalog, plan, artifacts, key, concurrency=concurrency, flaky_rate=flaky_rate,
-        on_shard=on_shard, on_result=on_result, progress=progress,
-    )  # fmt: skip
+        catalog,
+        plan,
+        artifacts,
+        key,
+        concurrency=concurrency,
+        flaky_rate=flaky_rate,
+        on_shard=on_shard,
+        on_result=on_result,
+        progress=progress,
+    )
     merged = out_dir / "receipts"
     copied = merge_artifacts(artifacts, merged)
     progress(f"merged {copied} cell folders into {merged}")
