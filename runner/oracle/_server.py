@@ -76,6 +76,9 @@ class OracleSettings:
     stall_s: float = 30.0  # how long a stalled `flaky` stream hangs before the server drops it
     slow_latency_s: float = 2.0  # added before every `slow` reply
     faults: tuple[str, ...] = field(default_factory=faults_from_env)
+    # The attempt `cheat` plays when the request names no cell (a host route to this server gets
+    # no cell header): one exploit chosen for every request.
+    cheat_attempt: int = 1
     _rng: random.Random = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -172,7 +175,8 @@ class OracleApp:
             # The proxy names the cell it serves (runner/proxy/_hooks.py): `cheat` picks its
             # exploit by the cell's attempt number.
             cell = request.headers.get(CELL_HEADER)
-            reply = plan_reply(behaviour, conv, self.settings.tasks, attempt=attempt_of(cell))
+            attempt = attempt_of(cell) if cell else self.settings.cheat_attempt
+            reply = plan_reply(behaviour, conv, self.settings.tasks, attempt=attempt)
             usage = usage_for(conv, reply)
             log.info(
                 "%s %s model=%s cell=%s stream=%s tools=%d -> 200 calls=%s",
