@@ -72,6 +72,8 @@ def test_oracle_passes_and_null_fails(shard: Shard, agent: str, language: str) -
         # What the agent did, as its trajectory says it: the calibration model's tool calls.
         assert_trajectory_matches(folder, ROOT, made.calls)
         if model == "null":
-            assert made.calls == []
+            # null edits nothing: at most the one call that ends the run of an agent that stops
+            # only through a finish tool or a sentinel command (mini-swe-agent, Cline).
+            assert len(made.calls) <= 1, made.calls
     assert my_containers() == []
     assert list((shard.out / ".work").iterdir()) == []
