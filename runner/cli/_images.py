@@ -10,13 +10,16 @@ from runner.images import (
     BASE_TAG,
     AgentImageError,
     BaseImageError,
+    DepsLockError,
     ImageBuildError,
     build_agent_images,
     build_base_image,
     build_runtime,
+    check_locks,
     default_base_image,
     inspect_image,
     list_agent_images,
+    lock_images,
     runtime_dirs,
     status_dict,
 )
@@ -195,3 +198,43 @@ def images_list(ctx: Ctx, as_json: bool) -> None:
             state = "differs from lock"
         size = f"{r.size_bytes / 1e6:.0f} MB" if r.size_bytes else "-"
         click.echo(f"{r.agent:16} {r.pinned_version:10} {r.tag:40} {size:>8}  {state}")
+
+
+@images.command("lock")
+@click.argument("names", nargs=-1)
+@click.option("--check", is_flag=True, help="Only check the committed locks against the pins.")
+@json_option
+@pass_ctx
+def images_lock(ctx: Ctx, names: tuple[str, ...], check: bool, as_json: bool) -> None:
+    """Regenerate the dependency locks of agent images (all, plus node-base and runtime-node,
+    when none are named).
+
+    npm agents: images/AGENT/package.json (the pin) and package-lock.json, resolved with
+    `npm install --package-lock-only` on this host; the image runs `npm ci`. PyPI agents and the
+    Node wheel: requirements.txt, every distribution `name==version --hash=sha256:...`, resolved
+    with this host's python3.11 (`pip install --dry-run --report`); the image runs
+    `pip install --require-hashes --no-deps`. Needs npm and python3.11 and the registries.
+    With --check nothing is fetched: exit 1 when a lock disagrees with its agent.toml pin.
+    """
+    with catalog_errors():
+        if check:
+            problems = check_locks(ctx.root)
+            if as_json:
+                print_json(problems)
+            for lines in problems.values():
+                for line in lines:
+                    click.echo(line, err=True)
+            if problems:
+                raise SystemExit(1)
+            if not as_json:
+                click.echo("every lock agrees with its pin")
+            return
+        try:
+            done = lock_images(ctx.root, names, progress=lambda msg: click.echo(msg, err=True))
+        except DepsLockError as exc:
+            raise click.ClickException(str(exc)) from None
+    if as_json:
+        print_json([d.__dict__ for d in done])
+        return
+    for d in done:
+        click.echo(f"{d.folder:16} {d.kind:4} {len(d.packages):4} packages  sha256:{d.sha256}")
