@@ -78,7 +78,7 @@ def test_round_trip_generate_sign_trust_verify_via_cli(tmp_path: Path) -> None:
     ok = cli.invoke(main, ["receipts", "verify", str(tmp_path / "run"), "--trust-dir", str(trust)])
     assert ok.exit_code == 0, ok.output
     assert ok.output.splitlines() == [
-        f"ok community {envelope}",
+        f"ok community {envelope} (image not locked: the receipt records no image identity)",
         "1/1 receipts ok (0 official, 1 community), 0 failed",
     ]
     as_json = cli.invoke(

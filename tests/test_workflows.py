@@ -121,6 +121,8 @@ def test_least_privilege(path: Path) -> None:
             ("sweep.yml", "shard"): {"id-token"},
             ("sweep.yml", "pages"): {"id-token", "pages"},
             ("sweep.yml", "publish"): {"contents"},
+            # pushes the images to GHCR and opens the pull request recording their digests
+            ("images.yml", "build"): {"contents", "packages", "pull-requests"},
         }
         assert writes <= allowed.get((path.name, job_id), set()), (path.name, job_id, writes)
     for _job, step in steps(doc):

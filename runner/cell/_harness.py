@@ -23,7 +23,7 @@ from runner.cell._lifecycle import (
     run_cell,
 )
 from runner.cell._receipt import ResolvedImage
-from runner.images import engine_answers, inspect_image, runtime_tag
+from runner.images import engine_answers, image_identity, inspect_image, runtime_tag
 from runner.receipts import (
     RECEIPT_NAMESPACE,
     CellId,
@@ -75,7 +75,9 @@ def resolve_agent_image(root: Path) -> Callable[[str], ResolvedImage]:
         if local is None:
             _raise_if_engine_down(locked.tag)
             raise CellError(f"image {locked.tag} is not built here: run `cab images build {agent}`")
-        return dataclasses.replace(locked, image_id=local.image_id)
+        return dataclasses.replace(
+            locked, image_id=local.image_id, identity=image_identity(root, agent, local.image_id)
+        )
 
     return resolve
 

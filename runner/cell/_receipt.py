@@ -31,6 +31,7 @@ from runner.receipts import (
     CellId,
     CheckName,
     CheckResult,
+    ImageIdentity,
     ModelRef,
     Receipt,
     RunnerRef,
@@ -55,6 +56,8 @@ class ResolvedImage:
     tag: str
     image_id: str
     version: str
+    # Registry digest or dependency lock of the image (None: the engine never answered)
+    identity: ImageIdentity | None = None
 
 
 @dataclass
@@ -215,7 +218,11 @@ def build_receipt(
         methodology_version=runner.METHODOLOGY_VERSION,
         cell=cell,
         agent=AgentRef(
-            name=cell.agent, version=image.version, image=image.tag, image_digest=image.image_id
+            name=cell.agent,
+            version=image.version,
+            image=image.tag,
+            image_digest=image.image_id,
+            image_identity=image.identity,
         ),
         model=ModelRef(id=cell.model, route=prov.route, endpoint=prov.endpoint),
         task=TaskRef(id=cell.task, digest=prov.task_digest),

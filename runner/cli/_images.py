@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 
+from runner.catalog import load_agents
 from runner.cli._common import Ctx, InputError, catalog_errors, json_option, pass_ctx, print_json
 from runner.images import (
     BASE_TAG,
@@ -12,6 +13,8 @@ from runner.images import (
     BaseImageError,
     DepsLockError,
     ImageBuildError,
+    RegistryError,
+    Transfer,
     build_agent_images,
     build_base_image,
     build_runtime,
@@ -20,6 +23,9 @@ from runner.images import (
     inspect_image,
     list_agent_images,
     lock_images,
+    pull_image,
+    push_images,
+    read_lock,
     runtime_dirs,
     status_dict,
 )
@@ -238,3 +244,98 @@ def images_lock(ctx: Ctx, names: tuple[str, ...], check: bool, as_json: bool) ->
         return
     for d in done:
         click.echo(f"{d.folder:16} {d.kind:4} {len(d.packages):4} packages  sha256:{d.sha256}")
+
+
+@images.command("push")
+@click.argument("agents", nargs=-1)
+@click.option(
+    "--registry",
+    required=True,
+    help="Container registry and path to push to, HOST[:PORT][/PATH] (images go to "
+    "REGISTRY/agent-NAME:VERSION).",
+)
+@json_option
+@pass_ctx
+def images_push(ctx: Ctx, agents: tuple[str, ...], registry: str, as_json: bool) -> None:
+    """Push locked agent images (all when none are named) and record their registry digests
+    (REGISTRY/agent-NAME@sha256:...) in images/lock.json.
+
+    The image here must be the locked one (its id is images/lock.json's image_id): build or pull
+    first. Log in to the registry with `docker login` beforehand when it needs credentials.
+    """
+    with catalog_errors():
+        try:
+            done = push_images(
+                ctx.root, registry, agents, progress=lambda msg: click.echo(msg, err=True)
+            )
+        except RegistryError as exc:
+            raise click.ClickException(str(exc)) from None
+    _print_transfers(done, as_json)
+
+
+@images.command("pull")
+@click.argument("agents", nargs=-1)
+@click.option(
+    "--or-build",
+    is_flag=True,
+    help="Build locally (`cab images build`) the agents that cannot be pulled: never pushed, "
+    "or no registry answers.",
+)
+@click.option(
+    "--ca-bundle",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="With --or-build: host CA bundle to trust in the images built.",
+)
+@json_option
+@pass_ctx
+def images_pull(
+    ctx: Ctx, agents: tuple[str, ...], or_build: bool, ca_bundle: Path | None, as_json: bool
+) -> None:
+    """Pull agent images (all when none are named) by the registry digest in images/lock.json.
+
+    Each pulled image must have the locked image id; it is then tagged as the locked tag
+    (cab/agent-NAME:VERSION), and a cell run from it records image_identity.source = registry.
+    Without --or-build, an agent that cannot be pulled (never pushed, the registry does not
+    answer) is an error (exit 1); with it, those are built here and record source local-build.
+    """
+
+    def echo(msg: str) -> None:
+        click.echo(msg, err=True)
+
+    pulled: list[Transfer] = []
+    to_build: list[str] = []
+    with catalog_errors():
+        names = list(agents) or sorted(load_agents(ctx.root))
+        lock = read_lock(ctx.root / "images").images
+        for name in names:
+            try:
+                if name not in lock:
+                    raise RegistryError(f"{name}: not in images/lock.json")
+                echo(f"[{name}] docker pull {lock[name].registry_digest}")
+                pulled.append(pull_image(name, lock[name]))
+            except RegistryError as exc:
+                if not or_build:
+                    raise click.ClickException(str(exc)) from None
+                echo(f"[{name}] cannot pull ({exc}): building it here")
+                to_build.append(name)
+        built = []
+        if to_build:
+            try:
+                built = build_agent_images(ctx.root, to_build, ca_bundle=ca_bundle, progress=echo)
+            except AgentImageError as exc:
+                raise click.ClickException(str(exc)) from None
+    if as_json:
+        print_json({"pulled": [t.__dict__ for t in pulled], "built": [b.__dict__ for b in built]})
+        return
+    _print_transfers(pulled, as_json=False)
+    for b in built:
+        click.echo(f"{b.agent:16} built here {b.image_id[:19]} {b.build_seconds:5.0f}s")
+
+
+def _print_transfers(done: list[Transfer], as_json: bool) -> None:
+    if as_json:
+        print_json([t.__dict__ for t in done])
+        return
+    for t in done:
+        click.echo(f"{t.agent:16} {t.reference} {t.image_id[:19]} {t.seconds:5.0f}s")

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from runner.catalog import load_tasks, task_digests
 from runner.cli._common import Ctx, InputError, catalog_errors, json_option, pass_ctx, print_json
+from runner.images import DepsLockError, locked_agent_images
 from runner.receipts import (
     Ed25519Signer,
     KeyFileError,
@@ -117,6 +118,14 @@ def receipts_sign(
     "--check-tasks", is_flag=True, help="Also match each task digest against tasks/ in the root."
 )
 @click.option(
+    "--check-images/--no-check-images",
+    default=True,
+    show_default=True,
+    help="Match each receipt's agent image against this checkout's locks (images/lock.json "
+    "registry digest, images/AGENT dependency lock, agent.toml pin): an official receipt that "
+    "ran another image is rejected (image-not-locked); a community one passes and says so.",
+)
+@click.option(
     "--workers",
     type=click.IntRange(min=1),
     default=None,
@@ -142,6 +151,7 @@ def receipts_verify(
     trust_dir: Path | None,
     schema_path: Path | None,
     check_tasks: bool,
+    check_images: bool,
     workers: int | None,
     rescore: bool,
     rescore_sample: int | None,
@@ -169,6 +179,15 @@ def receipts_verify(
     if check_tasks:
         with catalog_errors():
             digests = task_digests(ctx.root / "tasks")
+    locked = None
+    if check_images and not (ctx.root / "images" / "lock.json").is_file():
+        click.echo(f"{ctx.root}/images/lock.json does not exist: images not checked", err=True)
+    elif check_images:
+        with catalog_errors():
+            try:
+                locked = locked_agent_images(ctx.root)
+            except DepsLockError as exc:
+                raise InputError(f"--check-images: {exc}") from None
     found = find_receipts(paths)
     if workers is None:
         workers = auto_workers(len(found))
@@ -178,7 +197,12 @@ def receipts_verify(
         )
     try:
         verdicts = verify_receipts(
-            paths, trust.store, schema_path=schema_path, task_digests=digests, workers=workers
+            paths,
+            trust.store,
+            schema_path=schema_path,
+            task_digests=digests,
+            locked_images=locked,
+            workers=workers,
         )
     except (OSError, StrictJsonError, SchemaError) as exc:
         reason = str(exc).splitlines()[0]

@@ -48,6 +48,15 @@ from runner.images._lock import (
     read_lock,
     write_lock,
 )
+from runner.images._registry import (
+    RegistryError,
+    Transfer,
+    locked_agent_images,
+    pull_image,
+    pull_images,
+    push_images,
+)
+from runner.images._registry import identity as image_identity
 
 __all__ = [
     "BASE_TAG",
@@ -65,6 +74,8 @@ __all__ = [
     "LockError",
     "LockFiles",
     "LockedImage",
+    "RegistryError",
+    "Transfer",
     "agent_tag",
     "build_agent_images",
     "build_base_image",
@@ -75,11 +86,16 @@ __all__ = [
     "default_base_image",
     "engine_answers",
     "folder_hash",
+    "image_identity",
     "image_tag",
     "inspect_image",
     "list_agent_images",
     "lock_images",
+    "locked_agent_images",
     "probe_versions",
+    "pull_image",
+    "pull_images",
+    "push_images",
     "read_lock",
     "read_lock_files",
     "record_image",

@@ -20,6 +20,7 @@ from typing import Any
 
 from runner.catalog import AgentSpec, load_agents
 from runner.images._base import BASE_TAG, inspect_image
+from runner.images._deps import read_lock_files
 from runner.images._lock import LockedImage, read_lock, write_lock
 from runner.sandbox import SandboxError, SandboxSpec, run_once
 
@@ -182,6 +183,9 @@ def build_agent_images(
                 version=image.version,
                 package=f"{spec.package.registry.value}:{spec.package.name}",
                 base_image=base_ref,
+                lock_sha256="sha256:" + read_lock_files(images_dir / spec.name).sha256,
+                # A new build is a new image: the old registry digest no longer names it.
+                registry_digest=None,
             )
             write_lock(images_dir, read_lock(images_dir).with_image(spec.name, entry))
     return built

@@ -43,6 +43,8 @@ class BaseImage:
     size_bytes: int
     built_at: str
     ca_bundle: bool
+    # <registry>/<name>@sha256:... this image was pushed as or pulled by (docker's RepoDigests)
+    repo_digests: tuple[str, ...] = ()
 
 
 def _run(step: str, argv: list[str], **kw: object) -> subprocess.CompletedProcess[bytes]:
@@ -85,6 +87,7 @@ def inspect_image(tag: str) -> BaseImage | None:
         size_bytes=int(info.get("Size", 0)),
         built_at=info.get("Created", ""),
         ca_bundle=any(e.startswith("SSL_CERT_FILE=") for e in env),
+        repo_digests=tuple(info.get("RepoDigests") or ()),
     )
 
 

@@ -38,6 +38,12 @@ class LockedImage(_Frozen):
     version: str = Field(min_length=1)
     package: str = Field(min_length=1)  # <registry>:<name>, e.g. npm:@openai/codex
     base_image: str = Field(min_length=1)
+    # sha256 of images/<agent>'s dependency lock files the image was built from (runner.images
+    # read_lock_files); None only in a lock written before dependencies were locked.
+    lock_sha256: str | None = Field(default=None, pattern=_DIGEST)
+    # Where `cab images push` put it: <registry>/agent-<name>@sha256:<manifest digest>. A pull by
+    # this reference gets these exact bytes; image_id is then this image's id on every machine.
+    registry_digest: str | None = Field(default=None, pattern=r"^[^@\s]+@sha256:[0-9a-f]{64}$")
 
 
 class ImageLock(_Frozen):

@@ -32,6 +32,7 @@ class RejectionCode(StrEnum):
     task_digest = "task-digest"  # the task digest differs from the catalog's
     duplicate_cell = "duplicate-cell"  # another receipt in the set is for the same cell
     methodology = "methodology"  # in a store, a receipt of another methodology version's section
+    image_not_locked = "image-not-locked"  # official: the agent image is not images/lock.json's
     # `--rescore`: the receipt verified, but re-running its checks did not agree.
     rescore_unknown_task = "rescore-unknown-task"
     rescore_task_digest = "rescore-task-digest"

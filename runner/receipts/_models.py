@@ -47,11 +47,51 @@ class CellId(_Record):
         return f"{self.agent}__{self.model.replace('/', '--')}__{self.task}__a{self.attempt}"
 
 
+class ImageSource(StrEnum):
+    registry = "registry"  # pulled by its registry digest (images/lock.json)
+    local_build = "local-build"  # built on this machine from the committed dependency locks
+
+
+class ImageIdentity(_Record):
+    """What another machine can check of the agent image: the registry digest it was pulled by,
+    or for a local build the dependency lock it was built from (local image ids differ from
+    machine to machine; the lock does not)."""
+
+    source: ImageSource
+    registry_digest: str | None = Field(
+        default=None,
+        pattern=r"^[^@\s]+@sha256:[0-9a-f]{64}$",
+        description="<registry>/<name>@sha256:... the image was pulled by (source registry)",
+    )
+    lock_sha256: Sha256 = Field(
+        description="sha256 of the image folder's dependency lock files (package.json and "
+        "package-lock.json, or requirements.txt), as `cab images lock` wrote them"
+    )
+    locked_versions: dict[str, str] = Field(
+        default_factory=dict,
+        description="source local-build: every locked package and its version (npm: the lock "
+        "path, node_modules/...; pip: the distribution name)",
+    )
+
+    @model_validator(mode="after")
+    def _source_fields(self) -> ImageIdentity:
+        if self.source is ImageSource.registry and self.registry_digest is None:
+            raise ValueError("a pulled image records its registry_digest")
+        if self.source is ImageSource.local_build and self.registry_digest is not None:
+            raise ValueError("a local build has no registry_digest")
+        return self
+
+
 class AgentRef(_Record):
     name: str
     version: str = Field(description="Version reported by the agent inside its image")
     image: str = Field(description="Image reference as run")
     image_digest: Sha256
+    image_identity: ImageIdentity | None = Field(
+        default=None,
+        description="Registry digest or dependency lock of the image (None: a receipt from "
+        "before images were locked; the verifier rejects such an official receipt)",
+    )
 
 
 class ModelRef(_Record):

@@ -38,7 +38,7 @@ from runner.receipts._codes import RejectionCode as Code
 from runner.receipts._dsse import INTOTO_PAYLOAD_TYPE, Envelope, EnvelopeError
 from runner.receipts._ed25519 import ed25519_verifies
 from runner.receipts._keyless import BUNDLE_SUFFIX, KeylessError, KeylessVerifier
-from runner.receipts._models import Receipt, Tier
+from runner.receipts._models import AgentRef, ImageSource, Receipt, Tier
 from runner.receipts._paths import RealPaths, read_fd, walk_named
 from runner.receipts._schema import model_schema
 from runner.receipts._sign import ENVELOPE_SUFFIX
@@ -79,6 +79,9 @@ class Verdict:
 
     # The verified predicate as compact JSON, what a worker process sends back (see __reduce__)
     predicate_json: bytes | None = field(default=None, repr=False, compare=False)
+    # When the images were checked: "" (the locked image) or why the image is not the locked one
+    # (a community receipt still passes; an official one is rejected instead).
+    image_note: str | None = None
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         # Sent back from worker processes: the receipt as JSON re-validates in half the time
@@ -95,10 +98,13 @@ class Verdict:
             self.statement_digest,
             receipt_json,
             self.envelope_digest,
+            self.image_note,
         )
 
     def line(self) -> str:
         if self.ok:
+            if self.image_note:  # only a community receipt passes with another image
+                return f"ok {self.tier} {self.path} (image not locked: {self.image_note})"
             return f"ok {self.tier} {self.path}"
         return f"FAIL {self.path}: {self.reason}"
 
@@ -112,6 +118,8 @@ class Verdict:
             "principal": self.principal,
             "statement_digest": self.statement_digest,
             "cell": self.receipt.cell.key if self.receipt else None,
+            "image_locked": None if self.image_note is None else self.image_note == "",
+            "image_note": self.image_note or None,
         }
 
 
@@ -125,11 +133,47 @@ def _rebuild_verdict(
     statement_digest: str | None,
     receipt_json: bytes | None,
     envelope_digest: str | None,
+    image_note: str | None,
 ) -> Verdict:
     receipt = Receipt.model_validate_json(receipt_json) if receipt_json is not None else None
     return Verdict(
-        path, ok, tier, code, reason, principal, statement_digest, receipt, envelope_digest
+        path,
+        ok,
+        tier,
+        code,
+        reason,
+        principal,
+        statement_digest,
+        receipt,
+        envelope_digest,
+        image_note=image_note,
     )
+
+
+@dataclass(frozen=True)
+class LockedAgentImage:
+    """What images/lock.json and the image folder's dependency lock say an agent image is."""
+
+    version: str
+    lock_sha256: str  # sha256:<hex> of the folder's lock files
+    registry_digest: str | None  # <registry>/<name>@sha256:..., None until pushed
+
+
+def image_mismatch(agent: AgentRef, locked: Mapping[str, LockedAgentImage]) -> str:
+    """Why the receipt's agent image is not the locked one ("" when it is)."""
+    want = locked.get(agent.name)
+    if want is None:
+        return f"agent {agent.name} is not in images/lock.json"
+    if agent.version != want.version:
+        return f"{agent.name} {agent.version} ran, the lock pins {want.version}"
+    ident = agent.image_identity
+    if ident is None:
+        return "the receipt records no image identity"
+    if ident.lock_sha256 != want.lock_sha256:
+        return f"built from dependency lock {ident.lock_sha256[:19]}, not {want.lock_sha256[:19]}"
+    if ident.source is ImageSource.registry and ident.registry_digest != want.registry_digest:
+        return f"pulled as {ident.registry_digest}, the lock names {want.registry_digest}"
+    return ""
 
 
 def _read_file(path: Path) -> bytes:
@@ -215,6 +259,7 @@ class _Checker:
     now: datetime
     schema: SchemaCheck
     task_digests: Mapping[str, str] | None
+    locked_images: Mapping[str, LockedAgentImage] | None = None
     _keyless: KeylessVerifier | None = None
 
     def keyless(self) -> KeylessVerifier:
@@ -393,12 +438,29 @@ class _Checker:
                 check_artifacts(receipt, path.parent)
             except ArtifactError as exc:
                 raise _Reject(Code.artifact, str(exc)) from None
+            note = None
+            if self.locked_images is not None:
+                note = image_mismatch(receipt.agent, self.locked_images)
+                if note and tier is Tier.official:
+                    raise _Reject(
+                        Code.image_not_locked, f"agent image is not the locked one: {note}"
+                    )
         except _Reject as rej:
             return Verdict(path, False, code=rej.code, reason=rej.reason)
         digest = "sha256:" + hashlib.sha256(payload).hexdigest()
         file_digest = "sha256:" + hashlib.sha256(raw).hexdigest()
         return Verdict(
-            path, True, tier, Code.ok, "", principal, digest, receipt, file_digest, predicate_json
+            path,
+            True,
+            tier,
+            Code.ok,
+            "",
+            principal,
+            digest,
+            receipt,
+            file_digest,
+            predicate_json,
+            image_note=note,
         )
 
     def _bundle(self, raw: bytes) -> tuple[str, bytes]:
@@ -471,6 +533,7 @@ def verify_receipts(
     schema_path: Path | None = None,
     now: datetime | None = None,
     task_digests: Mapping[str, str] | None = None,
+    locked_images: Mapping[str, LockedAgentImage] | None = None,
     workers: int = 1,
 ) -> list[Verdict]:
     """Verify every receipt under `paths`; one Verdict per file, in a stable order.
@@ -478,9 +541,13 @@ def verify_receipts(
     schema_path: the committed receipt schema (default: the one generated from the model).
     now: the time key validity is judged at (default: the current time).
     task_digests: task id -> expected digest; when given, receipts must match it.
+    locked_images: agent -> its locked image; when given, an official receipt must have run it
+    and a community receipt's verdict says whether it did (image_note).
     workers: processes to verify in (forked; 1 = in this process). Worth it for large sets.
     """
-    checker = _Checker(trust, now or datetime.now(UTC), schema_check(schema_path), task_digests)
+    checker = _Checker(
+        trust, now or datetime.now(UTC), schema_check(schema_path), task_digests, locked_images
+    )
     files = find_receipts(paths)
     parallel = workers > 1 and len(files) >= 4 * workers
     with cyclic_gc_paused():
