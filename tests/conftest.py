@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -38,3 +39,18 @@ def base_image(docker_engine: None) -> str:
     if inspect_image(BASE_TAG) is None:
         pytest.fail(f"{BASE_TAG} is missing: run `cab images base` (scripts/setup.sh does)")
     return BASE_TAG
+
+
+@pytest.fixture(scope="session")
+def registry(tmp_path_factory: pytest.TempPathFactory, docker_engine: None) -> Iterator[str]:
+    """A real registry (Debian's docker-registry) on 127.0.0.1; fails in CI when it is missing."""
+    import os
+
+    from tests.registry import REGISTRY_BIN, local_registry
+
+    if shutil.which(REGISTRY_BIN) is None and not Path(f"/usr/bin/{REGISTRY_BIN}").is_file():
+        if os.environ.get("CI"):
+            pytest.fail(f"CI=true but {REGISTRY_BIN} is not installed")
+        pytest.skip(f"{REGISTRY_BIN} is not installed")
+    with local_registry(tmp_path_factory.mktemp("registry")) as address:
+        yield address

@@ -10,6 +10,7 @@ image on this machine is, for the receipt.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import time
 from collections.abc import Callable, Sequence
@@ -92,13 +93,14 @@ def push_images(
         progress(f"[{agent}] docker push {remote}")
         _docker(f"{agent}: docker tag", ["tag", entry.tag, remote])
         try:
-            _docker(f"{agent}: docker push {remote}", ["push", remote])
+            out = _docker(f"{agent}: docker push {remote}", ["push", remote])
         finally:
             subprocess.run(["docker", "image", "rm", remote], capture_output=True, check=False)
-        pushed = inspect_image(entry.tag)
-        digests = [d for d in (pushed.repo_digests if pushed else ()) if d.startswith(repo + "@")]
-        if len(digests) != 1:
-            raise RegistryError(f"{agent}: pushed, but docker names no single digest for {repo}")
+        # The registry's answer: "<tag>: digest: sha256:<manifest digest> size: N".
+        found = re.findall(r"digest: (sha256:[0-9a-f]{64})", out)
+        if len(set(found)) != 1:
+            raise RegistryError(f"{agent}: pushed, but docker printed no single digest for {repo}")
+        digests = [f"{repo}@{found[0]}"]
         entry = entry.model_copy(update={"registry_digest": digests[0]})
         write_lock(images_dir, read_lock(images_dir).with_image(agent, entry))
         seconds = round(time.monotonic() - started, 1)
