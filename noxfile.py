@@ -4,6 +4,7 @@ Every tool is run as `<this python> -m tool`, so nothing depends on PATH."""
 
 from __future__ import annotations
 
+import os
 import sys
 
 import nox
@@ -63,6 +64,19 @@ def cells(session: nox.Session) -> None:
     agent, flaky for four. The default `tests` session runs a CI-sized subset of the same tests."""
     session.env["CAB_CELL_MATRIX"] = "full"
     session.run(PY, "-m", "pytest", "-m", "docker", "tests/cell", *session.posargs)
+
+
+@nox.session
+def registry(session: nox.Session) -> None:
+    """The agents' registry round trip against a real registry (Debian's docker-registry on
+    127.0.0.1, started by the test): push every built agent image, remove it, `cab images pull`
+    it back by digest, run a cell from a pulled image. It removes the agent images from the
+    engine it runs on (then pulls them back): point DOCKER_HOST at an engine of its own.
+    CAB_REGISTRY_AGENTS=codex,pi narrows it (default: all ten)."""
+    env = {"CAB_REGISTRY_AGENTS": os.environ.get("CAB_REGISTRY_AGENTS", "all")}
+    session.run(
+        PY, "-m", "pytest", "tests/test_images_registry_agents.py", *session.posargs, env=env
+    )
 
 
 @nox.session

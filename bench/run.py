@@ -13,7 +13,11 @@ Benchmarks (names for --only):
               `cab board build` wall time, site size, the matrix page's time to interactive in
               Chromium
   images      warm rebuild time of the agent and runtime images and their sizes (cold build
-              times are the recorded ones, see the output: a cold rebuild downloads every package)
+              times are the recorded ones, see the output: a cold rebuild downloads every package);
+              with CAB_BENCH_PULL_VS_BUILD=1 also cold `cab images pull` against cold
+              `cab images build --no-cache` of the agents (CAB_BENCH_IMAGE_AGENTS, default all
+              ten) through a real registry on 127.0.0.1. That part removes the agent images from
+              the engine and prunes its build cache: run it on an engine of its own (DOCKER_HOST)
 
 Writes bench/results.json (every run's raw figures) and bench/RESULTS.md (the summary), keeping
 the sections of benchmarks not re-run from the previous results.json. The machine is shared:
@@ -401,7 +405,85 @@ def _image_sizes() -> dict[str, int]:
     return sizes
 
 
+def _cab_json(root: Path, *argv: str) -> Any:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run([sys.executable, "-m", "runner", "--root", str(root), *argv, "--json"],
+                          capture_output=True, text=True, check=False, env=env)  # fmt: skip
+    if proc.returncode != 0:
+        raise SystemExit(f"cab {' '.join(argv)} failed: {proc.stderr[-1500:]}")
+    return json.loads(proc.stdout)
+
+
+def _remove_agent_images(root: Path, agents: Sequence[str]) -> None:
+    """The agent images and their intermediates off the engine (cab/base stays: both a build and
+    a pull start from it), and the build cache pruned: the next build or pull is cold."""
+    from runner.images import read_lock
+
+    lock = read_lock(root / "images").images
+    refs = [lock[a].tag for a in agents] + ["cab/agent-base:latest", "cab/node-base:latest"]
+    for ref in refs:
+        subprocess.run(["docker", "image", "rm", "-f", ref], capture_output=True, check=False)
+    subprocess.run(["docker", "builder", "prune", "-af"], capture_output=True, check=False)
+
+
+def _row(built: dict[str, Any], pulled: list[dict[str, Any]]) -> dict[str, Any]:
+    pull = next(p["seconds"] for p in pulled if p["agent"] == built["agent"])
+    return {
+        "cold_build_s": built["build_seconds"],
+        "cold_pull_s": pull,
+        "size_mb": round(built["size_bytes"] / 1e6),
+    }
+
+
+def bench_pull_vs_build(agents: Sequence[str]) -> dict[str, Any]:
+    """Cold `cab images build --no-cache` of the agents, push to a real local registry, remove
+    them, cold `cab images pull`: per agent and in total, in one run."""
+    from tests.registry import local_registry
+
+    with tempfile.TemporaryDirectory(prefix="cab-bench-pull-") as tmp:
+        root = Path(tmp) / "repo"
+        shutil.copytree(ROOT / "images", root / "images")
+        shutil.copy2(ROOT / "models.toml", root / "models.toml")
+        with local_registry(Path(tmp) / "registry") as address:
+            _remove_agent_images(root, agents)
+            ca = os.environ.get("CAB_CA_BUNDLE")
+            t0 = time.perf_counter()
+            built = _cab_json(
+                root, "images", "build", "--no-cache", *(["--ca-bundle", ca] if ca else []), *agents
+            )
+            build_total = time.perf_counter() - t0
+            log(f"  cold build of {len(agents)} agents: {build_total:.0f}s")
+            t0 = time.perf_counter()
+            pushed = _cab_json(root, "images", "push", "--registry", f"{address}/cab", *agents)
+            push_total = time.perf_counter() - t0
+            _remove_agent_images(root, agents)
+            t0 = time.perf_counter()
+            pulled = _cab_json(root, "images", "pull", *agents)["pulled"]
+            pull_total = time.perf_counter() - t0
+            log(f"  cold pull of {len(agents)} agents: {pull_total:.0f}s")
+    return {
+        "agents": list(agents),
+        "cold_build_total_s": round(build_total, 1),
+        "push_total_s": round(push_total, 1),
+        "cold_pull_total_s": round(pull_total, 1),
+        "per_agent": {b["agent"]: _row(b, pulled) for b in built},
+        "pushed": {t["agent"]: t["reference"].split("@")[1] for t in pushed},
+        "what": "one run on an engine of its own: intermediates and agents removed and the build "
+        "cache pruned before each (cab/base kept); build = `cab images build --no-cache` "
+        "(downloads every locked package; includes the intermediates and the in-image version "
+        "check); pull = `cab images pull` by digest from Debian's docker-registry on 127.0.0.1 "
+        "(the registry is local: a remote one adds the network's transfer time)",
+    }
+
+
 def bench_images(repeats: int) -> dict[str, Any]:
+    pull_vs_build = None
+    if os.environ.get("CAB_BENCH_PULL_VS_BUILD") == "1":
+        from runner.catalog import load_agents
+
+        wanted = os.environ.get("CAB_BENCH_IMAGE_AGENTS", "")
+        agents = wanted.split(",") if wanted else sorted(load_agents(ROOT))
+        pull_vs_build = bench_pull_vs_build(agents)
     agents_warm, runtime_warm = [], []
     for r in range(repeats):
         for label, argv, bucket in (
@@ -435,6 +517,7 @@ def bench_images(repeats: int) -> dict[str, Any]:
             "every package again: ~6 min, not repeated here)",
         },
         "size_mb": {"re_measured": True, **_image_sizes()},
+        **({"pull_vs_build": pull_vs_build} if pull_vs_build else {}),
     }
 
 
@@ -562,6 +645,18 @@ def render_markdown(results: dict[str, Any]) -> str:
             if name != "re_measured":
                 lines.append(f"| {name} | {mb} |")
         lines.append("")
+        pvb = i.get("pull_vs_build")
+        if pvb:
+            lines += ["### Cold pull against cold build", "",
+                      f"{len(pvb['agents'])} agents: cold build {pvb['cold_build_total_s']} s, "
+                      f"cold pull {pvb['cold_pull_total_s']} s (push {pvb['push_total_s']} s). "
+                      f"{pvb['what']}.", "",
+                      "| agent | cold build s | cold pull s | size MB |",
+                      "|---|---|---|---|"]  # fmt: skip
+            for name, row in pvb["per_agent"].items():
+                lines.append(f"| {name} | {row['cold_build_s']} | {row['cold_pull_s']} | "
+                             f"{row['size_mb']} |")  # fmt: skip
+            lines.append("")
     faults = results.get("faults")
     if faults:
         lines += fault_table(faults)
