@@ -45,6 +45,8 @@ def _run(image: str, argv: list[str]) -> tuple[int, str]:
 
 def _flatten(tree: dict[str, Any], out: set[str]) -> set[str]:
     for name, node in (tree.get("dependencies") or {}).items():
+        if not node:  # an optional dependency for another platform: listed, not installed
+            continue
         out.add(f"{name}@{node['version']}")
         _flatten(node, out)
     return out

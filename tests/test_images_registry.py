@@ -54,10 +54,11 @@ def small_image(base_image: str, tmp_path: Path) -> tuple[Path, str]:
         update={"tag": tag, "image_id": inspect_image(tag).image_id, "registry_digest": None}  # type: ignore[union-attr]
     )
     write_lock(root / "images", lock.with_image(AGENT, entry))
+    image_id = entry.image_id
     yield root, tag
-    subprocess.run(["docker", "image", "rm", "-f", tag], capture_output=True, check=False)
-    for ref in inspect_image(tag).repo_digests if inspect_image(tag) else ():
-        subprocess.run(["docker", "image", "rm", ref], capture_output=True, check=False)
+    # By id: also drops the untagged <registry>/agent-codex@sha256 names a pull leaves. The id is
+    # this test's own image (its marker file holds a fresh uuid).
+    subprocess.run(["docker", "image", "rm", "-f", image_id], capture_output=True, check=False)
 
 
 def test_push_records_the_digest_and_pull_restores_the_same_image(
