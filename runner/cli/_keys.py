@@ -16,8 +16,8 @@ from runner.receipts import (
     official_identity,
     render_sigstore_identities,
     ssh_public_key_fingerprint,
+    workflow_ref_identity,
 )
-from runner.receipts._trust import GITHUB
 
 DEFAULT_KEY = Path("~/.ssh/cab_receipt_ed25519")
 
@@ -133,7 +133,7 @@ def keys_check_official(ctx: Ctx, workflow_ref: str | None, trust_dir: Path | No
         )
     trusted = ", ".join(i.identity for i in identities)
     if workflow_ref is not None:
-        san = f"{GITHUB}/{workflow_ref}"
+        san = workflow_ref_identity(workflow_ref)
         if san not in {i.identity for i in identities}:
             raise click.ClickException(
                 f"{path} does not trust this run's signer {san} (it trusts {trusted})"

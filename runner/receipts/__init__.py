@@ -63,6 +63,7 @@ from runner.receipts._trust import (
     official_identity,
     parse_allowed_signers,
     render_sigstore_identities,
+    workflow_ref_identity,
 )
 from runner.receipts._trust_sources import (
     FOLDER_TRUST,
@@ -161,4 +162,5 @@ __all__ = [
     "statement_bytes",
     "verify_receipts",
     "walk_named",
+    "workflow_ref_identity",
 ]

@@ -271,6 +271,11 @@ def official_identity(
     )
 
 
+def workflow_ref_identity(workflow_ref: str) -> str:
+    """The SAN Fulcio writes for a run whose `github.workflow_ref` is OWNER/NAME/PATH@REF."""
+    return f"{GITHUB}/{workflow_ref}"
+
+
 class SigstoreIdentities(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
