@@ -4,7 +4,8 @@ The bundles come from a private Sigstore instance made at test time (tests/sigst
 CA, CT log and transparency log with fresh keys); the trust store that names its root is a folder
 like keys/. Nothing is mocked on the verification side: certificate chain at the log's time, SCT,
 identity policy, Merkle inclusion proof, signed checkpoint, signed entry timestamp, DSSE signature
-and the log entry's consistency with the envelope are all sigstore's checks.
+and the log entry's consistency with the envelope are all sigstore's checks; the board build and
+`cab board verify` reach the same verifier.
 What stays untested here: bundles from the real Fulcio and Rekor, and keyless signing itself.
 """
 
@@ -226,3 +227,34 @@ def test_a_receipt_folder_cannot_bring_its_own_trusted_root(
     assert any("never vouches for official" in n for s in resolved.sources for n in s.ignored)
     (v,) = verify_receipts([path], resolved.store, schema_path=SCHEMA)
     assert not v.ok and v.code == "keyless"
+
+
+def test_the_board_counts_it_official_and_re_verifies_it(
+    tmp_path: Path, sigstore: PrivateSigstore, trust: Path
+) -> None:
+    """The board's own verification (build, then `board verify` from the site's copy)."""
+    from runner.catalog import task_digest
+
+    factory = ReceiptFactory(tmp_path / "cell")
+    doc = factory.predicate(
+        runner_id="official",
+        task="py-cron-steps",
+        task_digest=task_digest(ROOT / "tasks" / "py-cron-steps"),
+        model="deepseek-ai/deepseek-v4-flash",
+    )
+    receipt = Receipt.model_validate(doc)
+    path = factory.folder / f"{receipt.cell.key}.sigstore.json"
+    path.write_bytes(sigstore.bundle(statement_bytes(receipt), Claims.of(OFFICIAL)))
+    site = tmp_path / "site"
+    built = CliRunner().invoke(
+        main, ["board", "build", str(path), "--trust", str(trust), "-o", str(site)]
+    )
+    assert built.exit_code == 0, built.output
+    (cell,) = json.loads((site / "board.json").read_text())["cells"]
+    assert (cell["tier"], cell["passes"]) == ("official", 1)
+    again = CliRunner().invoke(main, ["board", "verify", str(site), "--trust", str(trust)])
+    assert again.exit_code == 0, again.output
+    refused = CliRunner().invoke(
+        main, ["board", "verify", str(site), "--trust", str(ROOT / "keys")]
+    )
+    assert refused.exit_code == 1, refused.output  # the project's keys/ name no signer yet
