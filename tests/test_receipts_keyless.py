@@ -2,7 +2,8 @@
 
 No real bundle can be made here (no OIDC identity, no network), so these tests use bundles that
 are well-formed but signed by a self-made certificate claiming a trusted workflow identity: the
-pinned trusted root must reject them. What stays untested: accepting a genuine bundle.
+pinned trusted root must reject them. Accepting a bundle, with sigstore's own verifier and a
+private Sigstore instance made at test time, is in test_receipts_sigstore_e2e.py.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import base64
 import datetime as dt
 import hashlib
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -18,7 +20,7 @@ from click.testing import CliRunner
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from runner.cli import main
 from runner.receipts import (
@@ -31,38 +33,29 @@ from runner.receipts import (
     TrustStore,
     identity_policy,
     load_trust_store,
+    official_identity,
     pae,
     statement_bytes,
     verify_receipts,
 )
 from tests.receipt_factory import ReceiptFactory
+from tests.sigstore_testroot import Claims
 
 ROOT = Path(__file__).resolve().parents[1]
 PINNED_ROOT = ROOT / "keys" / "sigstore" / "trusted_root.json"
 SCHEMA = ROOT / "schemas" / "receipt.schema.json"
 ISSUER = "https://token.actions.githubusercontent.com"
-REPO = "https://github.com/example-org/bench"
-WORKFLOW = f"{REPO}/.github/workflows/bench.yml@refs/heads/main"
-OFFICIAL = SigstoreIdentity(runner_id="official", identity=WORKFLOW, repository=REPO)
-
-
-def _utf8_der(text: str) -> bytes:
-    data = text.encode()
-    assert len(data) < 128
-    return bytes([0x0C, len(data)]) + data
+OFFICIAL = official_identity("example-org/bench", ".github/workflows/bench.yml")
+CLAIMS = Claims.of(OFFICIAL)
 
 
 def _fulcio_like_cert(
-    identity: str = WORKFLOW, issuer: str = ISSUER, repo: str = REPO, env: str = "github-hosted"
+    claims: Claims = CLAIMS,
 ) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
     """A certificate shaped like Fulcio's (SAN + OIDC extensions), but self-made."""
     key = ec.generate_private_key(ec.SECP256R1())
     now = dt.datetime.now(dt.UTC)
-
-    def ext(oid: str, value: bytes) -> x509.UnrecognizedExtension:
-        return x509.UnrecognizedExtension(ObjectIdentifier(oid), value)
-
-    cert = (
+    builder = (
         x509.CertificateBuilder()
         .subject_name(x509.Name([]))
         .issuer_name(x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "sigstore.dev")]))
@@ -71,16 +64,13 @@ def _fulcio_like_cert(
         .not_valid_before(now - dt.timedelta(minutes=1))
         .not_valid_after(now + dt.timedelta(minutes=10))
         .add_extension(
-            x509.SubjectAlternativeName([x509.UniformResourceIdentifier(identity)]), True
+            x509.SubjectAlternativeName([x509.UniformResourceIdentifier(claims.identity)]), True
         )
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CODE_SIGNING]), False)
-        .add_extension(ext("1.3.6.1.4.1.57264.1.1", issuer.encode()), False)
-        .add_extension(ext("1.3.6.1.4.1.57264.1.8", _utf8_der(issuer)), False)
-        .add_extension(ext("1.3.6.1.4.1.57264.1.11", _utf8_der(env)), False)
-        .add_extension(ext("1.3.6.1.4.1.57264.1.12", _utf8_der(repo)), False)
-        .sign(key, hashes.SHA256())
     )
-    return key, cert
+    for ext in claims.extensions():
+        builder = builder.add_extension(ext, False)
+    return key, builder.sign(key, hashes.SHA256())
 
 
 def _b64(data: bytes) -> str:
@@ -147,23 +137,27 @@ def test_identity_policy_accepts_the_configured_workflow() -> None:
     _, cert = _fulcio_like_cert()
     identity_policy(OFFICIAL).verify(cert)
     either = OFFICIAL.model_copy(update={"runner_environment": None})
-    identity_policy(either).verify(_fulcio_like_cert(env="self-hosted")[1])
+    identity_policy(either).verify(
+        _fulcio_like_cert(replace(CLAIMS, runner_environment="self-hosted"))[1]
+    )
 
 
 @pytest.mark.parametrize(
-    "cert_kwargs",
+    "changes",
     [
-        {"identity": f"{REPO}/.github/workflows/other.yml@refs/heads/main"},
-        {"identity": WORKFLOW.replace("refs/heads/main", "refs/heads/evil")},
+        {"workflow": ".github/workflows/other.yml"},
+        {"ref": "refs/heads/evil"},
         {"issuer": "https://accounts.google.com"},
-        {"repo": "https://github.com/example-org/fork"},
-        {"env": "self-hosted"},
+        {"repository": "example-org/fork"},
+        {"runner_environment": "self-hosted"},
+        {"ext_ref": "refs/heads/evil"},
+        {"san": "https://github.com/example-org/fork/.github/workflows/bench.yml@refs/heads/main"},
     ],
 )
-def test_identity_policy_rejects_other_identities(cert_kwargs: dict[str, str]) -> None:
+def test_identity_policy_rejects_other_identities(changes: dict[str, str]) -> None:
     from sigstore.errors import VerificationError
 
-    _, cert = _fulcio_like_cert(**cert_kwargs)
+    _, cert = _fulcio_like_cert(replace(CLAIMS, **changes))
     with pytest.raises(VerificationError):
         identity_policy(OFFICIAL).verify(cert)
 

@@ -54,12 +54,18 @@ from runner.receipts._sshkeys import (
 )
 from runner.receipts._statement import artifacts_of, build_statement, sha256_file, statement_bytes
 from runner.receipts._trust import (
+    DEFAULT_REF,
+    DEFAULT_WORKFLOW,
+    SIGSTORE_IDENTITIES,
     AllowedSigner,
     SigstoreIdentity,
     TrustStore,
     TrustStoreError,
     load_trust_store,
+    official_identity,
     parse_allowed_signers,
+    render_sigstore_identities,
+    workflow_ref_identity,
 )
 from runner.receipts._trust_sources import (
     FOLDER_TRUST,
@@ -81,11 +87,14 @@ from runner.receipts._verify import (
 )
 
 __all__ = [
+    "DEFAULT_REF",
+    "DEFAULT_WORKFLOW",
     "DRAFT",
     "ENVELOPE_SUFFIX",
     "FOLDER_TRUST",
     "INTOTO_PAYLOAD_TYPE",
     "RECEIPT_NAMESPACE",
+    "SIGSTORE_IDENTITIES",
     "AgentRef",
     "AllowedSigner",
     "Artifact",
@@ -145,10 +154,12 @@ __all__ = [
     "loads_fast",
     "loads_strict",
     "model_schema",
+    "official_identity",
     "pae",
     "parse_allowed_signers",
     "public_key_line",
     "render_schema",
+    "render_sigstore_identities",
     "resolve_trust",
     "schema_check",
     "sha256_file",
@@ -159,4 +170,5 @@ __all__ = [
     "statement_bytes",
     "verify_receipts",
     "walk_named",
+    "workflow_ref_identity",
 ]

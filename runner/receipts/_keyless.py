@@ -65,12 +65,22 @@ def sign_statement_keyless(payload: bytes, *, staging: bool = False) -> str:
 
 
 def identity_policy(identity: SigstoreIdentity) -> VerificationPolicy:
-    """Certificate SAN + issuer, source repository, and (optionally) runner environment."""
+    """Every claim of the Fulcio certificate that names who signed, against `identity`.
+
+    The SAN (workflow path @ ref) and the issuer decide; the repository and ref extensions are
+    checked too, in both the deprecated raw form (1.5, 1.6) and the DER form (1.8, 1.12, 1.14,
+    1.18) that Fulcio writes side by side for GitHub Actions, so a certificate whose extensions
+    disagree with its SAN is rejected rather than trusted on one of them."""
     from sigstore.verify import policy
 
     checks: list[Any] = [
         policy.Identity(identity=identity.identity, issuer=identity.issuer),
+        policy.OIDCIssuerV2(identity.issuer),
+        policy.GitHubWorkflowRepository(identity.owner_name),
+        policy.GitHubWorkflowRef(identity.ref),
         policy.OIDCSourceRepositoryURI(identity.repository),
+        policy.OIDCSourceRepositoryRef(identity.ref),
+        policy.OIDCBuildConfigURI(identity.identity),
     ]
     if identity.runner_environment is not None:
         checks.append(policy.OIDCRunnerEnvironment(identity.runner_environment))
@@ -98,7 +108,6 @@ class KeylessVerifier:
         """Return (runner id of the matching identity, payloadType, payload bytes)."""
         from sigstore.errors import Error as SigstoreError
         from sigstore.models import Bundle
-        from sigstore.verify import policy
 
         if not self._identities:
             raise KeylessError("no sigstore identities are trusted (keys/sigstore_identities.json)")
@@ -108,7 +117,7 @@ class KeylessVerifier:
             raise KeylessError(f"malformed sigstore bundle: {_first_line(exc)}") from None
         policies = [identity_policy(i) for i in self._identities]
         try:
-            payload_type, payload = self._verifier.verify_dsse(bundle, policy.AnyOf(policies))
+            payload_type, payload = self._verifier.verify_dsse(bundle, _AnyIdentity(policies))
         except SigstoreError as exc:
             raise KeylessError(f"sigstore verification failed: {_first_line(exc)}") from None
         except ValueError as exc:  # malformed certificate material surfaces as ValueError
@@ -121,6 +130,27 @@ class KeylessVerifier:
                 continue
             return ident.runner_id, payload_type, payload
         raise KeylessError("no trusted identity matches the certificate")  # AnyOf said one did
+
+
+class _AnyIdentity:
+    """sigstore's AnyOf, but its error says why each identity did not match (AnyOf says only
+    "0 of N policies succeeded")."""
+
+    def __init__(self, policies: list[VerificationPolicy]) -> None:
+        self._policies = policies
+
+    def verify(self, cert: Any) -> None:
+        from sigstore.errors import VerificationError
+
+        reasons = []
+        for pol in self._policies:
+            try:
+                pol.verify(cert)
+            except VerificationError as exc:
+                reasons.append(_first_line(exc))
+            else:
+                return
+        raise VerificationError(f"certificate is not a trusted signer's: {'; '.join(reasons)}")
 
 
 def _first_line(exc: BaseException) -> str:

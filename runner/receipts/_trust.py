@@ -8,13 +8,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from runner.receipts._sshkeys import fingerprint, load_public_key_line, public_key_blob
 
@@ -177,26 +178,114 @@ def _parse_signer_line(line: str, where: str) -> AllowedSigner:
     )
 
 
+GITHUB = "https://github.com"
+DEFAULT_WORKFLOW = ".github/workflows/sweep.yml"
+DEFAULT_REF = "refs/heads/main"
+
+# GitHub's rules: an owner is 1-39 letters, digits and inner hyphens; a repository name is
+# letters, digits, '.', '_' and '-' (not "." or ".."). Anything else cannot be a workflow's home.
+_OWNER = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
+_NAME = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
+_WORKFLOW = re.compile(r"^\.github/workflows/[A-Za-z0-9._-]+\.ya?ml$")
+# A full ref as the OIDC token's `ref` claim spells it; git's ref-format rules, strictly.
+_REF = re.compile(r"^refs/(heads|tags)/(?!.*(?:\.\.|//|@\{|\.lock(?:/|$)|/\.))[A-Za-z0-9._/-]+$")
+
+
+def check_repository(repository: str) -> str:
+    """OWNER/NAME as GitHub spells it, or ValueError saying what is wrong."""
+    owner, sep, name = repository.partition("/")
+    if not sep or not _OWNER.match(owner) or not _NAME.match(name) or name in (".", ".."):
+        raise ValueError(f"repository {repository!r} is not OWNER/NAME (e.g. octo-org/bench)")
+    return repository
+
+
+def check_workflow(workflow: str) -> str:
+    if not _WORKFLOW.match(workflow):
+        raise ValueError(f"workflow {workflow!r} is not .github/workflows/FILE.yml")
+    return workflow
+
+
+def check_ref(ref: str) -> str:
+    if not _REF.match(ref) or ref.endswith(("/", ".")):
+        raise ValueError(f"ref {ref!r} is not a full branch or tag ref (e.g. refs/heads/main)")
+    return ref
+
+
 class SigstoreIdentity(BaseModel):
-    """A workflow identity allowed to sign official receipts, and the runner id it signs as."""
+    """A workflow identity allowed to sign official receipts, and the runner id it signs as.
+
+    Every field is checked against the Fulcio certificate (see runner.receipts.identity_policy):
+    the SAN (`identity`), the issuer, and the repository and ref extensions, old and new."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     runner_id: str = Field(min_length=1, description="Must equal the receipt's runner.id")
     issuer: str = GITHUB_OIDC_ISSUER
+    repository: str = Field(description="Source repository URI: https://github.com/OWNER/NAME")
+    workflow: str = Field(description="The signing workflow's path: .github/workflows/F.yml")
+    ref: str = Field(description="The ref the workflow runs on: refs/heads/main")
     identity: str = Field(
-        description="Certificate SAN: https://github.com/OWNER/REPO/.github/workflows/F.yml@REF"
+        description="Certificate SAN: https://github.com/OWNER/NAME/.github/workflows/F.yml@REF"
     )
-    repository: str = Field(description="Source repository URI: https://github.com/OWNER/REPO")
     runner_environment: str | None = Field(
         default="github-hosted", description="github-hosted, self-hosted, or null for either"
     )
+
+    @property
+    def owner_name(self) -> str:
+        return self.repository.removeprefix(GITHUB + "/")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> SigstoreIdentity:
+        if not self.repository.startswith(GITHUB + "/"):
+            raise ValueError(f"repository must start with {GITHUB}/")
+        check_repository(self.owner_name)
+        check_workflow(self.workflow)
+        check_ref(self.ref)
+        want = f"{self.repository}/{self.workflow}@{self.ref}"
+        if self.identity != want:
+            raise ValueError(f"identity must be {want} (repository/workflow@ref)")
+        return self
+
+
+def official_identity(
+    repository: str,
+    workflow: str = DEFAULT_WORKFLOW,
+    ref: str = DEFAULT_REF,
+    *,
+    runner_id: str = "official",
+    runner_environment: str | None = "github-hosted",
+) -> SigstoreIdentity:
+    """The identity a sweep in OWNER/NAME's `workflow` on `ref` signs with (ValueError if bad)."""
+    check_repository(repository)
+    check_workflow(workflow)
+    check_ref(ref)
+    uri = f"{GITHUB}/{repository}"
+    return SigstoreIdentity(
+        runner_id=runner_id,
+        repository=uri,
+        workflow=workflow,
+        ref=ref,
+        identity=f"{uri}/{workflow}@{ref}",
+        runner_environment=runner_environment,
+    )
+
+
+def workflow_ref_identity(workflow_ref: str) -> str:
+    """The SAN Fulcio writes for a run whose `github.workflow_ref` is OWNER/NAME/PATH@REF."""
+    return f"{GITHUB}/{workflow_ref}"
 
 
 class SigstoreIdentities(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     identities: list[SigstoreIdentity]
+
+
+def render_sigstore_identities(identities: list[SigstoreIdentity]) -> str:
+    """The file's text: stable key order, one field a line, so a review diff reads well."""
+    doc = SigstoreIdentities(identities=identities).model_dump(mode="json")
+    return json.dumps(doc, indent=2) + "\n"
 
 
 @dataclass(frozen=True)
