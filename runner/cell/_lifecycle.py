@@ -121,6 +121,9 @@ class CellContext:
     max_infra_retries: int = 2
     retry_backoff_s: float = 2.0
     sandbox_factory: Callable[[SandboxSpec], Sandbox] = create_sandbox
+    # The egress sink's image (images/sink): every agent sandbox's network ends there and what
+    # it saw is the receipt's network_attempts. None only where no engine runs (fakes in tests).
+    egress_sink: str | None = None
     run_checks: ChecksRunner = runner.checks.run_checks
     progress: Callable[[str], None] = lambda _msg: None
     # Task digests hash every file of a task: once per shard is enough (tasks do not change
@@ -221,6 +224,7 @@ def _agent_phase(
         workdir=WORKSPACE,
         limits=ctx.limits,
         read_only_root=spec.read_only_root,
+        egress_sink=ctx.egress_sink,
         labels={"dev.codingagentbench.cell": cell.key},
     )
     # The container starts while the workspace is filled (the bind mount shows the files as
@@ -246,9 +250,12 @@ def _agent_phase(
         # Nothing may write to the workspace while it is collected.
         sandbox.kill()
         # A read-only root leaves nothing writable outside the mounts and tmpfs: `docker diff`
-        # (about a second) could only list the engine's own mount points.
+        # could only list the engine's own mount points.
         if not sandbox_spec.read_only_root:
-            attempt.outside = outside_workspace([c.path for c in sandbox.diff()])
+            changed = [c.path for c in sandbox.diff()]
+            attempt.outside = outside_workspace(changed, spec.startup_writes)
+        # Read after the kill: every packet the agent sent has reached the sink by now.
+        attempt.egress = sandbox.egress()
     except BaseException:
         sandbox.stop()
         raise
@@ -508,6 +515,8 @@ def _finish(ctx: CellContext, run: _CellRun, stage: Path) -> CellResult:
             leftovers=len(attempt.leftovers),
             stream=stdout + stderr,
             transcripts=list(attempt.transcript.values()),
+            egress=attempt.egress,
+            startup_egress=ctx.catalog.agents[run.cell.agent].startup_egress,
             model_escapes=read_escapes(ctx.proxy.usage_dir, run.cell.key),
         ),
         artifacts=artifacts,

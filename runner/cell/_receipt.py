@@ -38,6 +38,7 @@ from runner.receipts import (
     Timings,
     Usage,
 )
+from runner.sandbox import Egress
 
 if TYPE_CHECKING:
     from runner.proxy import UsageRecord
@@ -69,6 +70,7 @@ class Attempt:
     changes: Changes | None = None
     outside: list[str] = field(default_factory=list)
     leftovers: list[str] = field(default_factory=list)
+    egress: Egress = field(default_factory=Egress)
     agent_s: float = 0.0
     collect_s: float = 0.0
 
