@@ -18,6 +18,8 @@ One attempt is the first packet of a new flow: a TCP SYN or a UDP datagram of a 
 source, source port, destination, destination port), an ICMP echo of a new (destination, id),
 any other protocol's first packet to a destination; and each DNS query (new id or name) sent
 over a UDP flow to port 53. The kernel's own IPv6 neighbour discovery and MLD are not attempts.
+The namespace's own addresses (loopback, and cab0's V4_ADDR and V6_ADDR below) are local: what
+is sent to them never reaches the TUN device, and nothing reaches further from there either.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ TUN_NAME = b"cab0"
 V4_ADDR = "198.51.100.1"
 V6_ADDR = "2001:db8:cab::1"
 MAX_LINES = int(os.environ.get("CAB_SINK_MAX_LINES", "256"))
+SEEN_CAP = 50_000
 
 TUNSETIFF = 0x400454CA
 IFF_TUN, IFF_NO_PI = 0x0001, 0x1000
@@ -221,7 +224,9 @@ class Sink:
     ) -> None:
         if key in self.seen:
             return
-        if len(self.seen) < 1_000_000:  # a flood still counts; memory stays bounded
+        # Memory stays bounded (the container's limit is 64 MB): past the cap a flow is no longer
+        # remembered, so a flood of new flows counts every packet again, never less.
+        if len(self.seen) < SEEN_CAP:
             self.seen.add(key)
         self.count += 1
         if self.count > MAX_LINES:
@@ -267,7 +272,7 @@ class Sink:
                 self.attempt((*flow, *query), "udp", dst, dport, query[1])  # another query
             else:
                 self.attempt(flow, "udp", dst, dport, query[1] if query else None)
-                if query is not None:
+                if query is not None and len(self.seen) < SEEN_CAP:
                     self.seen.add((*flow, *query))
             os.write(self.fd, port_unreachable(packet, src, dst))
         elif proto == 58 and body and body[0] in _ICMP6_KERNEL:
