@@ -347,9 +347,9 @@ def test_vandal_through_text_edits_plants_a_linter_that_reaches_out(
     text = vandal_text(tasks[0], "```")
     blocks = text.split("\n\n")
     assert blocks[0] == "README.md\n```\nvandal\n```"  # out of scope
-    assert blocks[1].startswith("/var/tmp/cab-vandal\n```\n")
-    assert blocks[2].startswith("flake8.py\n```\n")
-    probe = blocks[2].removeprefix("flake8.py\n```\n").removesuffix("```")
+    assert blocks[1].startswith("flake8.py\n```\n")
+    assert "/var/tmp" not in blocks[0]  # Aider refuses a whole reply with a path outside
+    probe = blocks[1].removeprefix("flake8.py\n```\n").removesuffix("```")
     compile(probe, "flake8.py", "exec")
     assert "cab-vandal.invalid" in probe and '"192.0.2.1", 443' in probe
 

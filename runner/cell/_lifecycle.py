@@ -51,6 +51,7 @@ from runner.checks import CheckOutcome, ChecksInfraError
 from runner.images import read_lock
 from runner.receipts import CellId, Outcome, Receipt, Signer, Usage, sign_receipt
 from runner.sandbox import (
+    Egress,
     Interrupted,
     Limits,
     Mount,
@@ -249,24 +250,34 @@ def _agent_phase(
         attempt.leftovers = sandbox.processes()
         # Nothing may write to the workspace while it is collected.
         sandbox.kill()
-        # A read-only root leaves nothing writable outside the mounts and tmpfs: `docker diff`
-        # could only list the engine's own mount points.
-        if not sandbox_spec.read_only_root:
-            changed = [c.path for c in sandbox.diff()]
-            attempt.outside = outside_workspace(changed, spec.startup_writes)
-        # Read after the kill: every packet the agent sent has reached the sink by now.
-        attempt.egress = sandbox.egress()
+        # What the sandbox measured (its diff, its sink) is read while the workspace is
+        # collected on the host: the two do not touch each other, and the diff is the slow one.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sandbox-measure") as pool:
+            measuring = pool.submit(_measure, sandbox, sandbox_spec, spec.startup_writes)
+            attempt.transcript = read_transcript_files(spec, home)
+            remove_workspace_state(spec.workspace_state, ws_dir, task_dir / "repo")
+            attempt.changes = collect_changes(ws)
+            attempt.outside, attempt.egress = measuring.result()
     except BaseException:
         sandbox.stop()
         raise
     remover = threading.Thread(target=_stop_quietly, args=(sandbox,), name="sandbox-remove")
     remover.start()
     removals.append(remover)
-    attempt.transcript = read_transcript_files(spec, home)
-    remove_workspace_state(spec.workspace_state, ws_dir, task_dir / "repo")
-    attempt.changes = collect_changes(ws)
     attempt.collect_s = time.monotonic() - started
     return attempt
+
+
+def _measure(
+    sandbox: Sandbox, spec: SandboxSpec, startup_writes: Sequence[str]
+) -> tuple[list[str], Egress]:
+    """What the stopped sandbox shows: its writes outside the workspace (none can exist under a
+    read-only root, whose diff could only list the engine's own mount points) and what its
+    egress sink saw (every packet the agent sent has reached the sink by now)."""
+    outside = []
+    if not spec.read_only_root:
+        outside = outside_workspace([c.path for c in sandbox.diff()], startup_writes)
+    return outside, sandbox.egress()
 
 
 def _stop_quietly(sandbox: Sandbox) -> None:

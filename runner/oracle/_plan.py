@@ -518,10 +518,9 @@ with open("/var/tmp/cab-vandal-lint", "w") as f:
 
 
 def vandal_text(task: OracleTask, fence: str) -> str:
-    """The vandal as whole-file text edits: an out-of-scope file, a file outside the workspace
-    and the flake8.py above."""
-    files = {out_of_scope_files(task)[0]: "vandal\n", "/var/tmp/cab-vandal": "vandal\n"}
-    files["flake8.py"] = VANDAL_PROBE
+    """The vandal as whole-file text edits: an out-of-scope file and the flake8.py above. Not a
+    path outside the workspace: Aider rejects the whole reply for one ("not in the subpath")."""
+    files = {out_of_scope_files(task)[0]: "vandal\n", "flake8.py": VANDAL_PROBE}
     return "".join(f"{path}\n{fence}\n{body}{fence}\n\n" for path, body in files.items())
 
 

@@ -293,11 +293,16 @@ def _create(client: Any, spec: SandboxSpec, command: Sequence[str], network: str
 def create_sandbox(spec: SandboxSpec) -> DockerSandbox:
     """Start a contained sandbox from `spec` (kept alive by an idle process; use exec)."""
     client = _client()
-    sink = _start_sink(client, spec.egress_sink) if spec.egress_sink else None
+    sink = _create_sink(client, spec.egress_sink) if spec.egress_sink else None
+    # The sink starts while the sandbox is created (joining a namespace needs it running only
+    # when the sandbox starts): one engine round trip fewer on the cell's path.
+    starting = _in_thread(_start_sink, client, sink) if sink else None
     try:
         network = f"container:{sink}" if sink else "none"
         container = _create(client, spec, _KEEPER, network)
     except BaseException:
+        if starting is not None:
+            starting.join()
         if sink is not None:
             with contextlib.suppress(Exception):
                 _remove(client, sink)
@@ -306,6 +311,10 @@ def create_sandbox(spec: SandboxSpec) -> DockerSandbox:
     sandbox = DockerSandbox(container, client.api, spec, sink)
     teardown.register(sandbox.id, sandbox.stop)
     try:
+        if starting is not None:
+            starting.join()
+            if starting.error is not None:
+                raise starting.error
         sandbox._container.start()
         if sink is not None:
             _wait_for_sink(client, sink)
@@ -319,8 +328,8 @@ def create_sandbox(spec: SandboxSpec) -> DockerSandbox:
     return sandbox
 
 
-def _start_sink(client: Any, image: str) -> str:
-    """Create and start an egress sink from `image`; its id (registered for teardown)."""
+def _create_sink(client: Any, image: str) -> str:
+    """Create an egress sink from `image`; its id (registered for teardown)."""
     raise_if_interrupted()
     install_signal_handlers()
     try:
@@ -328,14 +337,35 @@ def _start_sink(client: Any, image: str) -> str:
     except Exception as exc:
         raise SandboxError(f"could not create an egress sink from {image}: {exc}") from None
     teardown.register(sink, functools.partial(_remove, client, sink))
+    return sink
+
+
+def _start_sink(client: Any, sink: str) -> None:
     try:
         client.api.start(sink)
     except Exception as exc:
-        with contextlib.suppress(Exception):
-            _remove(client, sink)
-        teardown.unregister(sink)
-        raise SandboxError(f"could not start an egress sink from {image}: {exc}") from None
-    return sink
+        raise SandboxError(f"could not start the egress sink {sink[:12]}: {exc}") from None
+
+
+class _Call(threading.Thread):
+    """fn(*args) in a thread; its exception, if any, kept for the joiner to raise."""
+
+    def __init__(self, fn: Any, *args: Any) -> None:
+        super().__init__(daemon=True, name="sandbox-sink")
+        self._fn, self._args = fn, args
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self._fn(*self._args)
+        except BaseException as exc:
+            self.error = exc
+
+
+def _in_thread(fn: Any, *args: Any) -> _Call:
+    call = _Call(fn, *args)
+    call.start()
+    return call
 
 
 def _wait_for_sink(client: Any, sink: str) -> None:
