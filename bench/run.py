@@ -586,6 +586,7 @@ def overhead_compare(cmp: dict[str, Any]) -> list[str]:
         f"(load average {cmp['load_average_at_end']:.1f} at the end). Seconds, median (min / max).",
         "", "| code | measured | overhead per cell | outside the checks | cells |",
         "|---|---|---|---|---|", row("before", cmp["before"]), row("after", cmp["after"]), "",
+        *(f"- {note}" for note in cmp.get("notes", [])), *([""] if cmp.get("notes") else []),
     ]  # fmt: skip
 
 

@@ -99,10 +99,20 @@ def test_dns_queries_count_once_each_and_name_their_question() -> None:
         (2, "example.invalid", 53),  # the same socket's next query (AAAA after A)
         (3, None, 9),
     ]
-    unreachable = r.replies[0]
-    assert unreachable[12:16] == resolver and unreachable[9] == 1  # ICMP from the resolver
-    assert unreachable[20:22] == b"\x03\x03"  # port unreachable
-    assert unreachable[28:] == first[:28]  # quotes the IP header and 8 bytes of the datagram
+    # A query is answered "no such name" by the sink itself, from the address it was sent to.
+    answer = r.replies[0]
+    assert answer[12:16] == resolver and answer[16:20] == SRC4 and answer[9] == 17
+    sport, dport = struct.unpack_from("!HH", answer, 20)
+    qid, flags, qd, an = struct.unpack_from("!HHHH", answer, 28)
+    assert (sport, dport, qid, flags & 0x800F, qd, an) == (53, 5353, 7, 0x8003, 1, 0)
+    assert answer[40:] == dns(7, "example.invalid")[12:]  # the question, quoted
+    pseudo = sink_mod._pseudo(resolver, SRC4, 17, len(answer) - 20)
+    assert sink_mod._sum16(pseudo + answer[20:]) == 0xFFFF
+    # Any other datagram gets ICMP port unreachable quoting it.
+    unreachable = r.replies[-1]
+    assert unreachable[12:16] == DST4 and unreachable[9] == 1
+    assert unreachable[20:22] == b"\x03\x03"
+    assert unreachable[28:] == ip4(17, udp(5354, 9, b"hello"))[:28]
     assert sink_mod._sum16(unreachable[20:]) == 0xFFFF
 
 

@@ -5,8 +5,9 @@ Run as root with CAP_NET_ADMIN and /dev/net/tun in a container started with `--n
 the agent's container joins its namespace (`--network container:<sink>`) and holds no
 capability. It creates the TUN device cab0, gives it documentation addresses, routes every
 IPv4 and IPv6 destination through it and reads each packet the namespace sends out. Nothing is
-forwarded: a TCP SYN is answered with a reset and a UDP datagram with ICMP port unreachable (so
-a client fails at once instead of waiting for a timeout); anything else is dropped.
+forwarded: a TCP SYN is answered with a reset, a DNS query with "no such name" and any other UDP
+datagram with ICMP port unreachable (so a client fails at once instead of waiting for a
+timeout); anything else is dropped. Every answer is the sink's own: nothing comes from outside.
 
 What it saw goes to stdout, one JSON object a line, flushed as it happens (the harness reads
 the container's log after the agent phase):
@@ -188,6 +189,24 @@ def port_unreachable(packet: bytes, src: bytes, dst: bytes) -> bytes:
     return _ip_packet(dst, src, 58, _with_checksum(dst, src, 58, message, 2))
 
 
+def dns_nxdomain(src: bytes, dst: bytes, udp: bytes) -> bytes | None:
+    """A DNS answer "no such name" to the query in `udp`, from the server it was sent to; None
+    when the question cannot be quoted. Resolvers that send from unconnected sockets never see an
+    ICMP error and would wait out their timeouts (seconds per query): this ends them at once."""
+    payload = udp[8:]
+    at = 12
+    while at < len(payload) and payload[at]:
+        at += 1 + payload[at]
+    question = payload[12 : at + 5]
+    if at + 5 > len(payload):
+        return None
+    sport, dport = struct.unpack_from("!HH", udp)
+    flags = 0x8000 | (struct.unpack_from("!H", payload, 2)[0] & 0x0100) | 0x0080 | 3
+    answer = payload[:2] + struct.pack("!HHHHH", flags, 1, 0, 0, 0) + question
+    datagram = struct.pack("!HHHH", dport, sport, 8 + len(answer), 0) + answer
+    return _ip_packet(dst, src, 17, _with_checksum(dst, src, 17, datagram, 6))
+
+
 def dns_query(payload: bytes) -> tuple[int, str] | None:
     """(id, first question's name) of a DNS query, None when `payload` is not one."""
     if len(payload) < 12:
@@ -274,7 +293,8 @@ class Sink:
                 self.attempt(flow, "udp", dst, dport, query[1] if query else None)
                 if query is not None and len(self.seen) < SEEN_CAP:
                     self.seen.add((*flow, *query))
-            os.write(self.fd, port_unreachable(packet, src, dst))
+            answer = dns_nxdomain(src, dst, body) if query is not None else None
+            os.write(self.fd, answer or port_unreachable(packet, src, dst))
         elif proto == 58 and body and body[0] in _ICMP6_KERNEL:
             return
         elif proto in (1, 58) and len(body) >= 8 and body[0] in (8, 128):  # echo request
