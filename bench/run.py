@@ -582,7 +582,7 @@ def overhead_compare(cmp: dict[str, Any]) -> list[str]:
 
     return [
         f"## {cmp['benchmark']}", "",
-        "bench/bench_cell_overhead.py on the same machine, one run after the other "
+        f"bench/bench_cell_overhead.py on the same machine, {cmp.get('how', 'one run after the other')} "
         f"(load average {cmp['load_average_at_end']:.1f} at the end). Seconds, median (min / max).",
         "", "| code | measured | overhead per cell | outside the checks | cells |",
         "|---|---|---|---|---|", row("before", cmp["before"]), row("after", cmp["after"]), "",
