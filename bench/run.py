@@ -675,12 +675,14 @@ def overhead_compare(cmp: dict[str, Any]) -> list[str]:
             f"| {name} ({r['git_sha']}) | {r['date']} | {spread} | {out['median']} | {r['cells']} |"
         )
 
+    how = cmp.get("how", "one run after the other")
     return [
         f"## {cmp['benchmark']}", "",
-        "bench/bench_cell_overhead.py on the same machine, one run after the other "
+        f"bench/bench_cell_overhead.py on the same machine, {how} "
         f"(load average {cmp['load_average_at_end']:.1f} at the end). Seconds, median (min / max).",
         "", "| code | measured | overhead per cell | outside the checks | cells |",
         "|---|---|---|---|---|", row("before", cmp["before"]), row("after", cmp["after"]), "",
+        *(f"- {note}" for note in cmp.get("notes", [])), *([""] if cmp.get("notes") else []),
     ]  # fmt: skip
 
 

@@ -412,7 +412,23 @@ class AgentSpec(Strict):
     transcript: Transcript = Field(default_factory=Transcript)
     failure_patterns: list[FailurePattern] = Field(default_factory=list)
     read_only_root: bool = Field(
-        default=True, description="False when the agent insists on writing outside home and /tmp"
+        default=False,
+        description="True: the root filesystem is mounted read-only (writes outside the "
+        "workspace, home and /tmp fail and are only noted from the agent's output). False, the "
+        "default: it is writable into the container's throw-away layer and every change there "
+        "is measured (the container's diff)",
+    )
+    startup_writes: list[str] = Field(
+        default_factory=list,
+        description="Globs (fnmatch, absolute container paths) of what the agent itself changes "
+        "outside the workspace, its home and /tmp on every start, measured from oracle and null "
+        "cells: not counted as writes outside the workspace",
+    )
+    startup_egress: list[str] = Field(
+        default_factory=list,
+        description="The agent's own start-up traffic (update checks, telemetry) measured from "
+        "oracle and null cells: globs (fnmatch) over DNS query names, or over 'proto:dst:port'. "
+        "Listed in the receipt, not counted as network attempts",
     )
     workspace_state: list[str] = Field(
         default_factory=list,

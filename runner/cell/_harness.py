@@ -23,7 +23,16 @@ from runner.cell._lifecycle import (
     run_cell,
 )
 from runner.cell._receipt import ResolvedImage
-from runner.images import engine_answers, image_identity, inspect_image, runtime_tag
+from runner.images import (
+    ImageBuildError,
+    default_base_image,
+    engine_answers,
+    image_identity,
+    ensure_sink_image,
+    inspect_image,
+    runtime_tag,
+    sink_tag,
+)
 from runner.receipts import (
     RECEIPT_NAMESPACE,
     CellId,
@@ -93,6 +102,17 @@ def resolve_runtime_image(root: Path) -> Callable[[str], str]:
         return tag
 
     return resolve
+
+
+def resolve_sink_image(root: Path, progress: Callable[[str], None]) -> str:
+    """The egress sink's image, built from images/sink first when this engine lacks it."""
+    try:
+        return ensure_sink_image(
+            root, default_base_image(root / "images"), progress=lambda m: progress(f"[sink] {m}")
+        )
+    except ImageBuildError as exc:
+        _raise_if_engine_down(sink_tag(root))
+        raise CellError(f"the egress sink image could not be built: {exc}") from None
 
 
 def completed_cells(
@@ -175,6 +195,7 @@ def shard_context(
             # Resolved once per shard: an image inspect is a Docker round trip per cell otherwise.
             agent_image=functools.cache(resolve_agent_image(catalog.root)),
             runtime_image=functools.cache(resolve_runtime_image(catalog.root)),
+            egress_sink=resolve_sink_image(catalog.root, progress),
             signer=key.signer,
             runner_id=key.runner_id,
             out_dir=out_dir,

@@ -51,6 +51,7 @@ from runner.checks import CheckOutcome, ChecksInfraError
 from runner.images import read_lock
 from runner.receipts import CellId, Outcome, Receipt, Signer, Usage, sign_receipt
 from runner.sandbox import (
+    Egress,
     Interrupted,
     Limits,
     Mount,
@@ -121,6 +122,9 @@ class CellContext:
     max_infra_retries: int = 2
     retry_backoff_s: float = 2.0
     sandbox_factory: Callable[[SandboxSpec], Sandbox] = create_sandbox
+    # The egress sink's image (images/sink): every agent sandbox's network ends there and what
+    # it saw is the receipt's network_attempts. None only where no engine runs (fakes in tests).
+    egress_sink: str | None = None
     run_checks: ChecksRunner = runner.checks.run_checks
     progress: Callable[[str], None] = lambda _msg: None
     # Task digests hash every file of a task: once per shard is enough (tasks do not change
@@ -221,6 +225,7 @@ def _agent_phase(
         workdir=WORKSPACE,
         limits=ctx.limits,
         read_only_root=spec.read_only_root,
+        egress_sink=ctx.egress_sink,
         labels={"dev.codingagentbench.cell": cell.key},
     )
     # The container starts while the workspace is filled (the bind mount shows the files as
@@ -245,21 +250,34 @@ def _agent_phase(
         attempt.leftovers = sandbox.processes()
         # Nothing may write to the workspace while it is collected.
         sandbox.kill()
-        # A read-only root leaves nothing writable outside the mounts and tmpfs: `docker diff`
-        # (about a second) could only list the engine's own mount points.
-        if not sandbox_spec.read_only_root:
-            attempt.outside = outside_workspace([c.path for c in sandbox.diff()])
+        # What the sandbox measured (its diff, its sink) is read while the workspace is
+        # collected on the host: the two do not touch each other, and the diff is the slow one.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sandbox-measure") as pool:
+            measuring = pool.submit(_measure, sandbox, sandbox_spec, spec.startup_writes)
+            attempt.transcript = read_transcript_files(spec, home)
+            remove_workspace_state(spec.workspace_state, ws_dir, task_dir / "repo")
+            attempt.changes = collect_changes(ws)
+            attempt.outside, attempt.egress = measuring.result()
     except BaseException:
         sandbox.stop()
         raise
     remover = threading.Thread(target=_stop_quietly, args=(sandbox,), name="sandbox-remove")
     remover.start()
     removals.append(remover)
-    attempt.transcript = read_transcript_files(spec, home)
-    remove_workspace_state(spec.workspace_state, ws_dir, task_dir / "repo")
-    attempt.changes = collect_changes(ws)
     attempt.collect_s = time.monotonic() - started
     return attempt
+
+
+def _measure(
+    sandbox: Sandbox, spec: SandboxSpec, startup_writes: Sequence[str]
+) -> tuple[list[str], Egress]:
+    """What the stopped sandbox shows: its writes outside the workspace (none can exist under a
+    read-only root, whose diff could only list the engine's own mount points) and what its
+    egress sink saw (every packet the agent sent has reached the sink by now)."""
+    outside = []
+    if not spec.read_only_root:
+        outside = outside_workspace([c.path for c in sandbox.diff()], startup_writes)
+    return outside, sandbox.egress()
 
 
 def _stop_quietly(sandbox: Sandbox) -> None:
@@ -508,6 +526,8 @@ def _finish(ctx: CellContext, run: _CellRun, stage: Path) -> CellResult:
             leftovers=len(attempt.leftovers),
             stream=stdout + stderr,
             transcripts=list(attempt.transcript.values()),
+            egress=attempt.egress,
+            startup_egress=ctx.catalog.agents[run.cell.agent].startup_egress,
             model_escapes=read_escapes(ctx.proxy.usage_dir, run.cell.key),
         ),
         artifacts=artifacts,

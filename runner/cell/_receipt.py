@@ -39,6 +39,7 @@ from runner.receipts import (
     Timings,
     Usage,
 )
+from runner.sandbox import Egress
 
 if TYPE_CHECKING:
     from runner.proxy import UsageRecord
@@ -72,6 +73,7 @@ class Attempt:
     changes: Changes | None = None
     outside: list[str] = field(default_factory=list)
     leftovers: list[str] = field(default_factory=list)
+    egress: Egress = field(default_factory=Egress)
     agent_s: float = 0.0
     collect_s: float = 0.0
 

@@ -205,3 +205,23 @@ def build_runtime(
     image = build_image(runtime_dirs(root)[name], tag, base_image, ca_bundle, progress=progress)
     record_image(state_dir, image)
     return image
+
+
+SINK_DIR = "sink"
+
+
+def sink_tag(root: Path) -> str:
+    """The egress sink's tag (images/sink): cab/sink:<folder hash>."""
+    return image_tag(root / "images" / SINK_DIR)
+
+
+def ensure_sink_image(
+    root: Path, base_image: str, *, progress: Callable[[str], None] = lambda _msg: None
+) -> str:
+    """The egress sink's tag, built first when this engine does not have it. It is the
+    harness's own small image (Python's standard library over the base image), so a cell never
+    waits on someone running a build command for it."""
+    tag = sink_tag(root)
+    if inspect_image(tag) is None:
+        build_image(root / "images" / SINK_DIR, tag, base_image, progress=progress)
+    return tag

@@ -3,8 +3,11 @@ harness starts comes from here: long-lived sandboxes (create_sandbox) and one-sh
 (run_once, the OneShotRunner), all from one hardened SandboxSpec."""
 
 from runner.sandbox._base import (
+    NO_EGRESS,
     ChangeKind,
+    Egress,
     ExecResult,
+    Flow,
     FsChange,
     Interrupted,
     Limits,
@@ -17,10 +20,12 @@ from runner.sandbox._base import (
 from runner.sandbox._docker import (
     DOCKER_ONE_SHOT,
     LABEL,
+    SINK_NAMESERVER,
     DockerOneShot,
     DockerSandbox,
     create_sandbox,
     image_user,
+    parse_sink_log,
     reap_stale,
     run_once,
 )
@@ -37,14 +42,18 @@ from runner.sandbox._teardown import (
 __all__ = [
     "DOCKER_ONE_SHOT",
     "LABEL",
+    "NO_EGRESS",
+    "SINK_NAMESERVER",
     "ChangeKind",
     "DockerOneShot",
     "DockerSandbox",
+    "Egress",
     "ExecCall",
     "ExecResult",
     "FakeOneShot",
     "FakeSandbox",
     "FakeSandboxes",
+    "Flow",
     "FsChange",
     "Interrupted",
     "Limits",
@@ -59,6 +68,7 @@ __all__ = [
     "install_signal_handlers",
     "interrupted",
     "owner_label",
+    "parse_sink_log",
     "raise_if_interrupted",
     "reap_stale",
     "run_once",

@@ -47,6 +47,11 @@ class SandboxSpec:
     # needs them to start the tests as another user (its driver then holds what they cannot
     # touch); code under test never runs with any of them.
     cap_add: tuple[str, ...] = ()
+    # The egress sink's image (images/sink): the sandbox's network namespace is then a sink
+    # container's, whose only route ends in a TUN device it reads (egress() says what it saw).
+    # The sandbox itself keeps --cap-drop ALL; the sink alone holds NET_ADMIN. None: no
+    # network at all (--network none), as for the checks.
+    egress_sink: str | None = None
 
     def __post_init__(self) -> None:
         extra = sorted(set(self.cap_add) - ADDABLE_CAPS)
@@ -68,6 +73,27 @@ class ExecResult:
     stderr: bytes
     duration_s: float
     timed_out: bool
+
+
+@dataclass(frozen=True)
+class Flow:
+    """One network attempt the sink saw: the first packet of a new flow, or a DNS query."""
+
+    proto: str  # tcp, udp, icmp, icmp6, ip<number>
+    dst: str
+    port: int | None = None
+    dns: str | None = None  # the query's name, for a DNS query
+
+
+@dataclass(frozen=True)
+class Egress:
+    """What the sink saw: every attempt counted, the first of them (up to its cap) listed."""
+
+    attempts: int = 0
+    flows: tuple[Flow, ...] = ()
+
+
+NO_EGRESS = Egress()  # a sandbox without a sink, or one that saw nothing
 
 
 class ChangeKind(StrEnum):
@@ -124,6 +150,11 @@ class Sandbox(Protocol):
     def copy_out(self, src: str, dest_dir: Path) -> None: ...
 
     def diff(self) -> list[FsChange]: ...
+
+    def egress(self) -> Egress:
+        """The network attempts the sandbox's sink saw so far (Egress() without a sink).
+        SandboxError when the sink never came up: then nothing was measured."""
+        ...
 
     def processes(self) -> list[str]:
         """Command lines of the processes running now (the sandbox's own init excluded)."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
+import json
 import os
 import tarfile
 import threading
@@ -23,7 +24,9 @@ from typing import Any
 from runner.sandbox import _teardown as teardown
 from runner.sandbox._base import (
     ChangeKind,
+    Egress,
     ExecResult,
+    Flow,
     FsChange,
     Interrupted,
     SandboxError,
@@ -37,6 +40,11 @@ _KINDS = {0: ChangeKind.modified, 1: ChangeKind.added, 2: ChangeKind.deleted}
 # The long-lived process a sandbox runs; work happens through exec so that, after the agent
 # exits, we can still list leftover processes and diff the filesystem.
 _KEEPER = ["sleep", "infinity"]
+# The nameserver a sandbox behind a sink asks (RFC 5737 documentation address): routed into the
+# sink's TUN device like every other destination, so each DNS query is seen there.
+SINK_NAMESERVER = "192.0.2.53"
+# How long the sink may take to put its route in place before the agent may run.
+_SINK_READY_S = 20.0
 
 
 _client_cache: Any = None
@@ -56,10 +64,13 @@ def _client() -> Any:
 
 
 class DockerSandbox:
-    def __init__(self, container: Any, api: Any, spec: SandboxSpec) -> None:
+    def __init__(
+        self, container: Any, api: Any, spec: SandboxSpec, sink: str | None = None
+    ) -> None:
         self._container = container
         self._api = api
         self._spec = spec
+        self._sink = sink  # the sink container's id, when the spec asks for one
         self._stopped = False
 
     @property
@@ -130,6 +141,15 @@ class DockerSandbox:
             key=lambda c: c.path,
         )
 
+    def egress(self) -> Egress:
+        if self._sink is None:
+            return Egress()
+        try:
+            log = self._api.logs(self._sink, stdout=True, stderr=False)
+        except Exception as exc:
+            raise SandboxError(f"could not read the sink of {self.id[:12]}: {exc}") from None
+        return parse_sink_log(log)
+
     def processes(self) -> list[str]:
         try:
             top = self._container.top(ps_args="-eo pid,args")
@@ -154,6 +174,10 @@ class DockerSandbox:
                 raise SandboxError(f"could not remove {self.id[:12]}: {exc}") from None
         finally:
             teardown.unregister(self.id)
+            if self._sink is not None:  # after the sandbox: a namespace's owner goes last
+                with contextlib.suppress(Exception):
+                    _remove(_client(), self._sink)
+                teardown.unregister(self._sink)
 
     def __enter__(self) -> DockerSandbox:
         return self
@@ -171,10 +195,70 @@ def _is_own_process(args: str) -> bool:
     )
 
 
-def _container_args(spec: SandboxSpec) -> dict[str, Any]:
-    """docker-py create() arguments for `spec`: the one place the hardening is spelled out."""
+def parse_sink_log(log: bytes) -> Egress:
+    """The sink's stdout (images/sink/cab-sink.py) as an Egress. SandboxError unless it says
+    its route was in place: without it, nothing was measured."""
+    attempts, flows, ready = 0, [], False
+    for line in log.decode("utf-8", errors="replace").splitlines():
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if not isinstance(record, dict):
+            continue
+        if record.get("ready") is True:
+            ready = True
+        if "error" in record:
+            raise SandboxError(f"the egress sink failed: {str(record['error'])[:200]}")
+        n = record.get("n")
+        if isinstance(n, int) and n > 0:
+            attempts = max(attempts, n)
+            if isinstance(record.get("dst"), str):
+                port, dns = record.get("port"), record.get("dns")
+                flows.append(
+                    Flow(
+                        str(record.get("proto", "?")),
+                        record["dst"],
+                        port if isinstance(port, int) else None,
+                        dns if isinstance(dns, str) else None,
+                    )
+                )
+    if not ready:
+        raise SandboxError("the egress sink never reported its route in place")
+    return Egress(attempts, tuple(flows))
+
+
+def _sink_args() -> dict[str, Any]:
+    """docker-py create() arguments for an egress sink: no network but its own TUN device, and
+    NET_ADMIN (to create it and route through it) as its only capability. Nothing the agent
+    controls reaches it; it runs the harness's own program from its own image."""
     return {
         "network_mode": "none",
+        "cap_drop": ["ALL"],
+        "cap_add": ["NET_ADMIN"],
+        "devices": ["/dev/net/tun:/dev/net/tun:rwm"],
+        "security_opt": ["no-new-privileges"],
+        "read_only": True,
+        "dns": [SINK_NAMESERVER],
+        # Docker turns IPv6 off in a --network none namespace: on, so that IPv6 attempts are
+        # routed into the TUN device too; no address of its own until the sink gives it one.
+        "sysctls": {
+            "net.ipv6.conf.all.disable_ipv6": "0",
+            "net.ipv6.conf.default.disable_ipv6": "0",
+            "net.ipv6.conf.default.addr_gen_mode": "1",
+        },
+        "pids_limit": 16,
+        "mem_limit": "64m",
+        "memswap_limit": "64m",
+        "nano_cpus": int(0.5e9),
+        "labels": {LABEL: owner_label()},
+    }
+
+
+def _container_args(spec: SandboxSpec, network: str = "none") -> dict[str, Any]:
+    """docker-py create() arguments for `spec`: the one place the hardening is spelled out."""
+    return {
+        "network_mode": network,
         "cap_drop": ["ALL"],
         "cap_add": list(spec.cap_add) or None,
         "security_opt": ["no-new-privileges"],
@@ -197,11 +281,11 @@ def _container_args(spec: SandboxSpec) -> dict[str, Any]:
     }
 
 
-def _create(client: Any, spec: SandboxSpec, command: Sequence[str]) -> Any:
+def _create(client: Any, spec: SandboxSpec, command: Sequence[str], network: str = "none") -> Any:
     raise_if_interrupted()
     install_signal_handlers()
     try:
-        return client.containers.create(spec.image, list(command), **_container_args(spec))
+        return client.containers.create(spec.image, list(command), **_container_args(spec, network))
     except Exception as exc:  # ImageNotFound, APIError, engine gone: the command never ran
         raise SandboxError(f"could not create a container from {spec.image}: {exc}") from None
 
@@ -209,10 +293,31 @@ def _create(client: Any, spec: SandboxSpec, command: Sequence[str]) -> Any:
 def create_sandbox(spec: SandboxSpec) -> DockerSandbox:
     """Start a contained sandbox from `spec` (kept alive by an idle process; use exec)."""
     client = _client()
-    sandbox = DockerSandbox(_create(client, spec, _KEEPER), client.api, spec)
+    sink = _create_sink(client, spec.egress_sink) if spec.egress_sink else None
+    # The sink starts while the sandbox is created (joining a namespace needs it running only
+    # when the sandbox starts): one engine round trip fewer on the cell's path.
+    starting = _in_thread(_start_sink, client, sink) if sink else None
+    try:
+        network = f"container:{sink}" if sink else "none"
+        container = _create(client, spec, _KEEPER, network)
+    except BaseException:
+        if starting is not None:
+            starting.join()
+        if sink is not None:
+            with contextlib.suppress(Exception):
+                _remove(client, sink)
+            teardown.unregister(sink)
+        raise
+    sandbox = DockerSandbox(container, client.api, spec, sink)
     teardown.register(sandbox.id, sandbox.stop)
     try:
+        if starting is not None:
+            starting.join()
+            if starting.error is not None:
+                raise starting.error
         sandbox._container.start()
+        if sink is not None:
+            _wait_for_sink(client, sink)
     except Exception as exc:
         with contextlib.suppress(SandboxError):
             sandbox.stop()
@@ -221,6 +326,60 @@ def create_sandbox(spec: SandboxSpec) -> DockerSandbox:
         sandbox.stop()
         raise Interrupted("interrupted by a signal")
     return sandbox
+
+
+def _create_sink(client: Any, image: str) -> str:
+    """Create an egress sink from `image`; its id (registered for teardown)."""
+    raise_if_interrupted()
+    install_signal_handlers()
+    try:
+        sink = str(client.containers.create(image, **_sink_args()).id)
+    except Exception as exc:
+        raise SandboxError(f"could not create an egress sink from {image}: {exc}") from None
+    teardown.register(sink, functools.partial(_remove, client, sink))
+    return sink
+
+
+def _start_sink(client: Any, sink: str) -> None:
+    try:
+        client.api.start(sink)
+    except Exception as exc:
+        raise SandboxError(f"could not start the egress sink {sink[:12]}: {exc}") from None
+
+
+class _Call(threading.Thread):
+    """fn(*args) in a thread; its exception, if any, kept for the joiner to raise."""
+
+    def __init__(self, fn: Any, *args: Any) -> None:
+        super().__init__(daemon=True, name="sandbox-sink")
+        self._fn, self._args = fn, args
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self._fn(*self._args)
+        except BaseException as exc:
+            self.error = exc
+
+
+def _in_thread(fn: Any, *args: Any) -> _Call:
+    call = _Call(fn, *args)
+    call.start()
+    return call
+
+
+def _wait_for_sink(client: Any, sink: str) -> None:
+    """Return once the sink says its route is in place (the sandbox's first packet is then
+    seen); SandboxError when it failed or took longer than _SINK_READY_S."""
+    deadline = time.monotonic() + _SINK_READY_S
+    while True:
+        log = client.api.logs(sink, stdout=True, stderr=False)
+        if b'"ready":true' in log:
+            return
+        if b'"error"' in log or time.monotonic() > deadline:
+            raise SandboxError(f"the egress sink {sink[:12]} did not come up: {log[-300:]!r}")
+        raise_if_interrupted()
+        time.sleep(0.01)
 
 
 def run_once(spec: SandboxSpec, argv: Sequence[str], timeout_s: float) -> ExecResult:

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from runner.sandbox._base import ExecResult, FsChange, SandboxError, SandboxSpec
+from runner.sandbox._base import NO_EGRESS, Egress, ExecResult, FsChange, SandboxError, SandboxSpec
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ def _exit_zero(_call: object) -> ExecResult:
 
 class FakeSandbox:
     """A Sandbox whose execs return what `script` says (it may also raise SandboxError or
-    Interrupted); diff() and processes() return the configured values; kill and stop are
+    Interrupted); diff(), egress() and processes() return the configured values; kill and stop are
     counted. `files` (container path -> bytes) is what copy_out finds."""
 
     def __init__(
@@ -62,8 +62,10 @@ class FakeSandbox:
         changes: Iterable[FsChange] = (),
         leftovers: Iterable[str] = (),
         files: Mapping[str, bytes] | None = None,
+        egress: Egress = NO_EGRESS,
     ) -> None:
         self.spec = spec
+        self._egress = egress
         self.calls: list[ExecCall] = []
         self.kills = 0
         self.stops = 0
@@ -112,6 +114,9 @@ class FakeSandbox:
     def diff(self) -> list[FsChange]:
         return list(self._changes)
 
+    def egress(self) -> Egress:
+        return self._egress
+
     def processes(self) -> list[str]:
         return [] if self.kills else list(self._leftovers)  # a killed sandbox runs nothing
 
@@ -139,9 +144,11 @@ class FakeSandboxes:
         changes: Iterable[FsChange] = (),
         leftovers: Iterable[str] = (),
         files: Mapping[str, bytes] | None = None,
+        egress: Egress = NO_EGRESS,
         start_error: Exception | None = None,
     ) -> None:
         self.created: list[FakeSandbox] = []
+        self._egress = egress
         self._script = script
         self._changes = list(changes)
         self._leftovers = list(leftovers)
@@ -157,6 +164,7 @@ class FakeSandboxes:
             changes=self._changes,
             leftovers=self._leftovers,
             files=self._files,
+            egress=self._egress,
         )
         self.created.append(sandbox)
         return sandbox

@@ -20,7 +20,15 @@ from runner.cell import CellContext, ResolvedImage, RunnerKey
 from runner.checks import CheckOutcome, ChecksInfraError, Verdict
 from runner.proxy import UsageRecord, usage_file
 from runner.receipts import CellId, verify_receipts
-from runner.sandbox import ChangeKind, ExecResult, FsChange, SandboxError, SandboxSpec
+from runner.sandbox import (
+    NO_EGRESS,
+    ChangeKind,
+    Egress,
+    ExecResult,
+    FsChange,
+    SandboxError,
+    SandboxSpec,
+)
 
 CELL_LABEL = "dev.codingagentbench.cell"
 MASTER_KEY = "sk-fake-master-0123456789"
@@ -60,6 +68,7 @@ class AgentScript:
     # Container paths written outside the mounts (what `docker diff` lists).
     outside_writes: Sequence[str] = ()
     leftovers: Sequence[str] = ()
+    egress: Egress = NO_EGRESS  # what the sandbox's sink saw
 
 
 @dataclass
@@ -163,6 +172,9 @@ class FakeSandbox:
 
     def diff(self) -> list[FsChange]:
         return list(self._changes)
+
+    def egress(self) -> Egress:
+        return self.script.egress
 
     def processes(self) -> list[str]:
         return [] if self.killed else list(self.script.leftovers)

@@ -66,7 +66,11 @@ def test_oracle_passes_and_null_fails(shard: Shard, agent: str, language: str) -
             assert receipt["blast_radius"]["files_changed"] == 0
             # Doing nothing is a failure of the checks, not an agent error.
             assert receipt["failure_class"] is None
-        assert receipt["blast_radius"]["writes_outside_workspace"] == []
+        # Oracle and null do nothing outside the workspace: what the sandbox measured there is
+        # the agent's own start-up, and its agent.toml allow-lists say exactly what.
+        blast = receipt["blast_radius"]
+        assert blast["writes_outside_workspace"] == [], blast
+        assert blast["network_attempts"] == 0, blast["network_destinations"]
         assert "1/1 receipts ok" in verify([result.envelope], shard.trust_dir)
         assert_no_secrets(folder, shard.proxy.secrets())
         # What the agent did, as its trajectory says it: the calibration model's tool calls.

@@ -1,6 +1,6 @@
 """The cell's pure parts: what counts as a write outside the workspace, a refused write, a network
-attempt, a credible failure class; agent state files; and `cab cell run` refusing bad input
-before it starts anything."""
+attempt (from the sink's flows), a credible failure class; agent state files; and `cab cell run`
+refusing bad input before it starts anything."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from runner.cell import credible_failure, network_attempts, refused_writes, remo
 from runner.cell._blast import outside_workspace
 from runner.cli import main
 from runner.receipts import Usage
+from runner.sandbox import NO_EGRESS, Egress, Flow
 
 
 def test_outside_workspace_keeps_leaves_and_drops_the_engines_own_paths() -> None:
@@ -57,12 +58,33 @@ def test_refused_writes_from_shells_python_and_node() -> None:
     assert refused_writes("all good") == []
 
 
-def test_network_attempts_are_not_double_counted_across_stream_and_transcript() -> None:
-    err = "OSError: [Errno 101] Network is unreachable"
-    curl = "curl: (7) Failed to connect to 1.1.1.1 port 80 after 0 ms: Couldn't connect to server"
-    # The same two attempts, reported in the agent's stream and again in its transcript.
-    assert network_attempts([f"{err}\n{curl}", f"{err}\n", "nothing"]) == 3
-    assert network_attempts(["", "no network here"]) == 0
+def test_network_attempts_count_what_the_sink_saw_less_the_start_up_allow_list() -> None:
+    flows = (
+        Flow("udp", "192.0.2.53", 53, "telemetry.agent.invalid"),
+        Flow("udp", "192.0.2.53", 53, "telemetry.agent.invalid"),  # the AAAA query
+        Flow("tcp", "192.0.2.1", 443),
+        Flow("udp", "192.0.2.53", 53, "example.invalid"),
+    )
+    count, listed = network_attempts(Egress(4, flows), ["*.agent.invalid"])
+    assert count == 2
+    assert [a.allowed for a in listed] == [True, True, False, False]
+    # An address pattern allows by proto:dst:port; nothing else is allowed by it.
+    assert network_attempts(Egress(4, flows), ["tcp:192.0.2.1:443"])[0] == 3
+    # Past the sink's list cap the attempts are counted, never allowed.
+    assert network_attempts(Egress(50, flows), ["*.agent.invalid"])[0] == 48
+    assert network_attempts(NO_EGRESS) == (0, [])
+
+
+def test_start_up_writes_are_left_out_with_their_parents() -> None:
+    diff = ["/etc", "/etc/npmrc", "/var", "/var/tmp", "/var/tmp/cab-vandal", "/var/cache/x"]
+    assert outside_workspace(diff) == ["/etc/npmrc", "/var/cache/x", "/var/tmp/cab-vandal"]
+    assert outside_workspace(diff, ["/etc/npmrc", "/var/cache/*"]) == ["/var/tmp/cab-vandal"]
+    # An allow-list entry never hides a sibling the agent wrote.
+    assert outside_workspace([*diff, "/etc/evil"], ["/etc/npmrc"]) == [
+        "/etc/evil",
+        "/var/cache/x",
+        "/var/tmp/cab-vandal",
+    ]
 
 
 def _usage(requests: int, failed: int) -> Usage:
