@@ -27,7 +27,7 @@ from runner.checks._validate import caught_by
 from runner.checks._visible import VisibleRun
 from runner.sandbox import FakeOneShot
 
-FIXTURE = Path(__file__).parent / "fixtures" / "tasks" / "decoy-median"
+FIXTURE = Path(__file__).parent / "fixtures" / "decoy-tasks" / "decoy-median"
 DIFF = "diff --git a/stats/core.py b/stats/core.py\n--- a/stats/core.py\n+++ b/stats/core.py\n"
 
 

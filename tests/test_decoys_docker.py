@@ -14,7 +14,7 @@ from runner.cli import main
 from runner.images import inspect_image, runtime_tag
 
 pytestmark = pytest.mark.docker
-FIXTURE = Path(__file__).parent / "fixtures" / "tasks" / "decoy-median"
+FIXTURE = Path(__file__).parent / "fixtures" / "decoy-tasks" / "decoy-median"
 
 
 @pytest.fixture

@@ -124,7 +124,7 @@ def test_the_code_computes_what_methodology_says(task_id: str) -> None:
 
 
 def test_a_task_with_decoys_computes_what_methodology_says() -> None:
-    task = ROOT / "tests" / "fixtures" / "tasks" / "decoy-median"
+    task = ROOT / "tests" / "fixtures" / "decoy-tasks" / "decoy-median"
     assert list((task / "decoys").glob("*.patch"))
     assert task_digest(task) == documented_digest(task)
 
