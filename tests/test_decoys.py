@@ -273,3 +273,20 @@ def test_catalog_signals_and_the_record(task: tuple[Path, TaskSpec], tmp_path: P
     assert signals["validation"]["decoys"]["decoys/pin-the-bug.patch"]["caught_by"] == ["runner"]
     (task_dir / "instruction.md").write_text("changed\n")
     assert task_signals(task_dir, spec, read_record(tasks_dir))["validation"]["current"] is False
+
+
+def test_catalog_tasks_json_lists_the_signals(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from runner.cli import main
+    from tests.test_catalog import make_root
+
+    root = make_root(tmp_path)
+    shutil.copytree(FIXTURE, root / "tasks" / "decoy-median")
+    result = CliRunner().invoke(main, ["--root", str(root), "catalog", "tasks", "--json"])
+    assert result.exit_code == 0, result.output
+    by_id = {t["id"]: t for t in json.loads(result.stdout)}
+    signals = by_id["decoy-median"]["signals"]
+    assert signals["decoys"]["count"] == 3 and signals["validation"] is None
+    assert signals["hidden_tests"] == {"fail_to_pass": 1, "pass_to_pass": 1}
+    assert by_id["t1"]["signals"]["decoys"] == {"count": 0, "kinds": {}, "error": None}
