@@ -1,0 +1,149 @@
+"""Workloads for test_performance.py, run in a subprocess with a timeout so a slow index fails
+fast. Prints one JSON object.
+
+Two measures that do not depend on the machine:
+- work: every word the tokenizer stems is counted (docsearch.tokenize.stem is wrapped), so
+  re-tokenizing stored documents shows up as a count, not as a time;
+- scaling: the same operation is timed on a small and on a large index in this process; an index
+  whose cost follows the document or the postings touched gives a ratio near 1, one that scans
+  every document grows with the index (16x here). The cyclic garbage collector is off while
+  measuring: its passes cost more the more objects are alive, whatever the index does.
+"""
+
+import gc
+import json
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path[:0] = [str(Path.cwd()), str(Path(__file__).parent)]  # the repo (cwd) and corpus.py
+
+from corpus import make_corpus  # noqa: E402
+
+from docsearch import Index  # noqa: E402
+
+# docsearch re-exports the function tokenize, which hides the module of that name
+tokenize_module = sys.modules["docsearch.tokenize"]
+
+STEMS = [0]
+_stem = tokenize_module.stem
+
+
+def counting_stem(word):
+    STEMS[0] += 1
+    return _stem(word)
+
+
+tokenize_module.stem = counting_stem
+# The cyclic collector's cost grows with everything alive, not with the work per operation.
+gc.disable()
+
+
+class TooSlow(Exception):
+    pass
+
+
+def words(text):
+    return len(text.split())
+
+
+def build(docs, deadline=None):
+    index = Index()
+    for n, (doc_id, text) in enumerate(docs, start=1):
+        index.add(doc_id, text)
+        if deadline is not None and n % 200 == 0 and time.perf_counter() > deadline:
+            raise TooSlow(f"over the time limit after {n} of {len(docs)} documents")
+    return index
+
+
+def build_big(docs, per_doc_small):
+    """Build the big index, stopping once it takes 16x longer per document than the small one."""
+    return build(docs, deadline=time.perf_counter() + 16 * per_doc_small * len(docs) + 0.5)
+
+
+def timed(fn, repeat=3):
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def mode_add(small_n, big_n):
+    _, docs, _ = make_corpus(seed=11, documents=big_n, words_per_doc=30, vocab_size=4000)
+    per_doc_small = timed(lambda: build(docs[:small_n]), repeat=3) / small_n
+    # Linear indexing needs about per_doc_small * big_n: stop at about 3x the ratio bound (5) of that.
+    limit = 16 * per_doc_small * big_n + 0.5
+    best = float("inf")
+    for _ in range(2):
+        STEMS[0] = 0
+        start = time.perf_counter()
+        build(docs, deadline=start + limit)
+        best = min(best, time.perf_counter() - start)
+    return {"ratio": best / big_n / per_doc_small, "stems": STEMS[0], "words": sum(words(t) for _, t in docs)}
+
+
+def mode_replace(small_n, big_n, replaced):
+    _, docs, _ = make_corpus(seed=13, documents=big_n + replaced, words_per_doc=30, vocab_size=4000)
+    fresh = docs[big_n:]
+
+    def replace(index, size):
+        for n, (_, text) in enumerate(fresh):
+            index.add(docs[(n * 7) % size][0], text)
+
+    start = time.perf_counter()
+    small = build(docs[:small_n])
+    per_doc_small = (time.perf_counter() - start) / small_n
+    t_small = timed(lambda: replace(small, small_n), repeat=3)
+    big = build_big(docs[:big_n], per_doc_small)
+    STEMS[0] = 0
+    t_big = timed(lambda: replace(big, big_n), repeat=2)
+    fresh_words = sum(words(t) for _, t in fresh)
+    return {"ratio": t_big / t_small, "stems": STEMS[0], "words": 2 * fresh_words, "size": len(big)}
+
+
+def needle_corpus(haystack, seed):
+    """`haystack` documents over one vocabulary, plus 300 documents over 120 other words; the
+    queries use only the other words, so their postings are the same whatever the haystack."""
+    _, docs, _ = make_corpus(seed=seed, documents=haystack, words_per_doc=30, vocab_size=4000)
+    rng = random.Random(seed)
+    needles = [f"qx{chr(97 + i // 26)}{chr(97 + i % 26)}zz" for i in range(120)]
+    extra = [(f"needle{i:04d}", " ".join(rng.choices(needles, k=25))) for i in range(300)]
+    queries = [" ".join(rng.sample(needles, 2)) for _ in range(600)]
+    return docs + extra, queries
+
+
+def mode_search(small_n, big_n):
+    out = {}
+    per_doc_small = None
+    for name, size in (("small", small_n), ("big", big_n)):
+        docs, queries = needle_corpus(size, seed=5)
+        if per_doc_small is None:
+            start = time.perf_counter()
+            index = build(docs)
+            per_doc_small = (time.perf_counter() - start) / len(docs)
+        else:
+            index = build_big(docs, per_doc_small)
+
+        def run(index=index, queries=queries):
+            for q in queries:
+                index.search(q, limit=7)
+
+        STEMS[0] = 0
+        out[name] = timed(run, repeat=3)
+        out[f"{name}_stems"] = STEMS[0]
+        out["query_words"] = 3 * sum(words(q) for q in queries)  # three repeats
+        out[f"{name}_docs"] = len(docs)
+    out["ratio"] = out["big"] / out["small"]
+    return out
+
+
+if __name__ == "__main__":
+    mode, *args = sys.argv[1:]
+    try:
+        result = {"add": mode_add, "replace": mode_replace, "search": mode_search}[mode](*map(int, args))
+    except TooSlow as exc:
+        result = {"too_slow": str(exc)}
+    print(json.dumps(result))
