@@ -13,6 +13,7 @@ Two measures that do not depend on the machine:
 import gc
 import json
 import random
+import signal
 import sys
 import time
 from pathlib import Path
@@ -44,6 +45,25 @@ class TooSlow(Exception):
     pass
 
 
+def _too_slow(signum, frame):
+    raise TooSlow("over 10x the time a plain inverted index needs for this workload")
+
+
+def arm(docs):
+    """Time a plain inverted index (tokenize once, term -> postings) on `docs` and kill this
+    workload at 10x that, plus 2 s: a fast index never gets near it, the quadratic one fails in
+    seconds instead of hours, on any machine."""
+    start = time.perf_counter()
+    postings = {}
+    for doc_id, text in docs:
+        for term in tokenize_module.tokenize(text):
+            postings.setdefault(term, {}).setdefault(doc_id, 0)
+    reference = time.perf_counter() - start
+    STEMS[0] = 0
+    signal.signal(signal.SIGALRM, _too_slow)
+    signal.setitimer(signal.ITIMER_REAL, 10 * reference + 2.0)
+
+
 def words(text):
     return len(text.split())
 
@@ -73,6 +93,7 @@ def timed(fn, repeat=3):
 
 def mode_add(small_n, big_n):
     _, docs, _ = make_corpus(seed=11, documents=big_n, words_per_doc=30, vocab_size=4000)
+    arm(docs[:small_n] * 3 + docs * 2)
     per_doc_small = timed(lambda: build(docs[:small_n]), repeat=3) / small_n
     # Linear indexing needs about per_doc_small * big_n: stop at about 3x the ratio bound (5) of that.
     limit = 16 * per_doc_small * big_n + 0.5
@@ -88,6 +109,7 @@ def mode_add(small_n, big_n):
 def mode_replace(small_n, big_n, replaced):
     _, docs, _ = make_corpus(seed=13, documents=big_n + replaced, words_per_doc=30, vocab_size=4000)
     fresh = docs[big_n:]
+    arm(docs[:small_n] + fresh * 3 + docs[:big_n] + fresh * 2)
 
     def replace(index, size):
         for n, (_, text) in enumerate(fresh):
@@ -118,6 +140,7 @@ def needle_corpus(haystack, seed):
 def mode_search(small_n, big_n):
     out = {}
     per_doc_small = None
+    arm(needle_corpus(small_n, seed=5)[0] + needle_corpus(big_n, seed=5)[0])
     for name, size in (("small", small_n), ("big", big_n)):
         docs, queries = needle_corpus(size, seed=5)
         if per_doc_small is None:
