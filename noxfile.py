@@ -43,7 +43,8 @@ def schemas(session: nox.Session) -> None:
 
 @nox.session
 def tasks(session: nox.Session) -> None:
-    """Gold validation of every task in containers (needs the runtime images: builds them)."""
+    """Gold and decoy validation of every task in containers (needs the runtime images: builds
+    them). Each task: baseline and gold twice, visible tests, each decoy once."""
     session.run(PY, "-m", "runner", "images", "build-runtime", "--all")
     session.run(PY, "-m", "runner", "tasks", "validate", *session.posargs)
 

@@ -49,7 +49,6 @@ CASES: list[tuple[str, Edit, bool]] = [
     ("rationale", toml_sub('"one file"', '"one file, one line"'), False),
     ("kind", toml_sub('kind = "bugfix"', 'kind = "feature"'), False),
     ("author notes", append("NOTES.md", "why this task exists\n"), False),
-    ("a decoy outside the covered folders", append("decoys/patch.diff", "+x = 3\n"), False),
     ("toml comment", append("task.toml", "# reviewed\n"), False),
     ("bytecode", append("repo/__pycache__/a.cpython-311.pyc", "junk"), False),
     # Seen by the agent: it moves.
@@ -63,6 +62,8 @@ CASES: list[tuple[str, Edit, bool]] = [
     ("hidden conftest", append("tests/conftest.py", "X = 1\n"), True),
     ("runtime image", toml_sub('"runtime-python"', '"runtime-node"'), True),
     ("fail_to_pass", toml_sub('"tests/test_a.py::test_bug"', '"tests/test_a.py::test_b"'), True),
+    # The decoys the checks were proven to reject: they move it too.
+    ("new decoy", append("decoys/partial.patch", "Decoy: partial\n"), True),
     ("lint command", toml_sub('["ruff", "check"]', '["ruff", "check", "--fix"]'), True),
     ("diff policy", toml_sub("max_changed_lines = 50", "max_changed_lines = 60"), True),
 ]
@@ -92,7 +93,7 @@ def documented_digest(task: Path) -> str:
     [digest] globs."""
 
     def covered(rel: Path) -> bool:
-        seen = rel == Path("instruction.md") or rel.parts[0] in ("repo", "tests")
+        seen = rel == Path("instruction.md") or rel.parts[0] in ("repo", "tests", "decoys")
         return seen and "__pycache__" not in rel.parts and rel.suffix != ".pyc"
 
     files = sorted(
@@ -118,7 +119,14 @@ def test_the_code_computes_what_methodology_says(task_id: str) -> None:
     assert task_digest(task, parse_file(task / "task.toml", TaskSpec)) == documented_digest(task)
     text = (ROOT / "METHODOLOGY.md").read_text(encoding="utf-8")
     assert "`task.toml#checks,runtime_image,time_limit_s`" in text
-    assert "does not cover\n  `solution.patch`" in text
+    assert "under `decoys/`" in text
+    assert "does not cover `solution.patch`" in text
+
+
+def test_a_task_with_decoys_computes_what_methodology_says() -> None:
+    task = ROOT / "tests" / "fixtures" / "decoy-tasks" / "decoy-median"
+    assert list((task / "decoys").glob("*.patch"))
+    assert task_digest(task) == documented_digest(task)
 
 
 def test_the_change_is_a_recorded_bump() -> None:

@@ -43,10 +43,22 @@ def exit_code(report: bytes) -> int:
     return 1 if b"<failure" in report else 0
 
 
+def add_decoys(task_dir: Path) -> None:
+    """Three decoys (the fake checks below reject every patch but the gold)."""
+    (task_dir / "decoys").mkdir()
+    for kind in ("partial", "special-case", "suppress"):
+        (task_dir / "decoys" / f"{kind}.patch").write_text(
+            f"Decoy: {kind}\nWhy: plausible and wrong.\n"
+            f"diff --git a/stats/core.py b/stats/core.py\n--- a/stats/core.py\n"
+            f"+++ b/stats/core.py\n@@ -1 +1 @@\n-x\n+{kind}\n"
+        )
+
+
 @pytest.fixture
 def task(tmp_path: Path) -> tuple[Path, TaskSpec]:
     task_dir = tmp_path / "fix-median"
     shutil.copytree(FIXTURE, task_dir)
+    add_decoys(task_dir)
     spec = parse_file(task_dir / "task.toml", TaskSpec)
     runner = spec.checks.runner.model_copy(update={"fail_to_pass": [F2P], "pass_to_pass": [P2P]})
     return task_dir, spec.model_copy(
@@ -55,7 +67,15 @@ def task(tmp_path: Path) -> tuple[Path, TaskSpec]:
 
 
 def fake_checks(baseline: bytes, gold: bytes):  # type: ignore[no-untyped-def]
+    gold_patch = (FIXTURE / "solution.patch").read_text()
+
     def run(task_dir: Path, spec: TaskSpec, patch: str, image: str) -> CheckOutcome:
+        if patch and patch != gold_patch:  # a decoy: the runner check rejects it
+            return CheckOutcome(
+                Verdict("runner", False, "a decoy"),
+                Verdict("lint", True, "ok"),
+                Verdict("diff", True, "ok"),
+            )
         report = gold if patch else baseline
         ok = Verdict("lint", True, "no new findings")
         diff = Verdict("diff", bool(patch), "policy ok" if patch else "the patch is empty")

@@ -1,6 +1,15 @@
 """Catalogs: host models (models.toml), agents (images/*/agent.toml), tasks (tasks/*/task.toml)."""
 
 from runner.catalog._calibration import CALIBRATION_MODELS, CELL_HEADER, is_calibration
+from runner.catalog._decoys import (
+    DECOY_DIR,
+    DECOY_KINDS,
+    MIN_DECOYS,
+    Decoy,
+    DecoyError,
+    load_decoys,
+    parse_decoy,
+)
 from runner.catalog._load import (
     Catalog,
     CatalogError,
@@ -37,11 +46,16 @@ from runner.catalog._models import (
 __all__ = [
     "CALIBRATION_MODELS",
     "CELL_HEADER",
+    "DECOY_DIR",
+    "DECOY_KINDS",
+    "MIN_DECOYS",
     "AgentSpec",
     "ApiRoute",
     "Catalog",
     "CatalogError",
     "Column",
+    "Decoy",
+    "DecoyError",
     "DiffPolicy",
     "EventRule",
     "FailureClass",
@@ -61,8 +75,10 @@ __all__ = [
     "is_calibration",
     "load_agents",
     "load_catalog",
+    "load_decoys",
     "load_models",
     "load_tasks",
+    "parse_decoy",
     "parse_file",
     "task_digest",
     "task_digests",

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from runner.catalog._decoys import DECOY_DIR
 from runner.catalog._models import AgentSpec, ModelCatalog, TaskSpec
 
 T = TypeVar("T", bound=BaseModel)
@@ -141,12 +142,13 @@ def _selected(rel: str, include: list[str], exclude: list[str]) -> bool:
     )
 
 
-# What the task digest covers (METHODOLOGY.md section 9, "The task digest"): what the agent sees
-# (instruction.md, repo/) and what the checks use (tests/, and the fields of task.toml that the cell
-# and the checks read). Nothing else: the gold patch is seen by neither, so fixing a typo in it
-# must not invalidate the receipts of the task.
+# What the task digest covers (METHODOLOGY.md section 8, "Task digest"): what the agent sees
+# (instruction.md, repo/), what the checks use (tests/, and the fields of task.toml that the cell
+# and the checks read), and the decoys (decoys/: the wrong patches the checks were proven to
+# reject, so a receipt names the task as it was validated). Nothing else: the gold patch is seen by
+# neither, so fixing a typo in it must not invalidate the receipts of the task.
 DIGEST_FILES = ("instruction.md",)
-DIGEST_DIRS = ("repo", "tests")
+DIGEST_DIRS = ("repo", "tests", DECOY_DIR)
 DIGEST_SPEC_FIELDS = frozenset({"runtime_image", "time_limit_s", "checks"})
 _SPEC_ENTRY = "task.toml#" + ",".join(sorted(DIGEST_SPEC_FIELDS))
 
@@ -157,11 +159,11 @@ def _covered(rel: str) -> bool:
 
 
 def task_digest(task_dir: Path, spec: TaskSpec | None = None) -> str:
-    """sha256 over what the agent sees and the checks use: for each covered file (`_covered`, then
-    the task's [digest] include/exclude globs) in sorted POSIX path order, the path, a NUL, the
-    file's sha256, a newline; then the entry for task.toml's run fields (DIGEST_SPEC_FIELDS as
-    sorted-key compact JSON) the same way. Modes and mtimes do not count; symlinks anywhere in the
-    task tree are refused (a task must not point outside itself)."""
+    """sha256 over what the agent sees, the checks use and the decoys: for each covered file
+    (`_covered`, then the task's [digest] include/exclude globs) in sorted POSIX path order, the
+    path, a NUL, the file's sha256, a newline; then the entry for task.toml's run fields
+    (DIGEST_SPEC_FIELDS as sorted-key compact JSON) the same way. Modes and mtimes do not count;
+    symlinks anywhere in the task tree are refused (a task must not point outside itself)."""
     spec = spec or parse_file(task_dir / "task.toml", TaskSpec)
     rules = spec.digest
     files = []

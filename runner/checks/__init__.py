@@ -16,12 +16,15 @@ from runner.checks._lint import (
 )
 from runner.checks._run import CheckOutcome, ChecksInfraError, run_checks
 from runner.checks._runner import runner_verdict
-from runner.checks._validate import TaskValidation, validate_task
+from runner.checks._signals import RECORD_FILE, read_record, task_signals, write_record
+from runner.checks._validate import DecoyResult, TaskValidation, validate_task
 from runner.checks._verdict import Verdict
 
 __all__ = [
+    "RECORD_FILE",
     "CheckOutcome",
     "ChecksInfraError",
+    "DecoyResult",
     "DiffParseError",
     "FileChange",
     "Finding",
@@ -40,7 +43,10 @@ __all__ = [
     "parse_node_check",
     "parse_ruff",
     "parse_shellcheck",
+    "read_record",
     "run_checks",
     "runner_verdict",
+    "task_signals",
     "validate_task",
+    "write_record",
 ]

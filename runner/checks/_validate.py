@@ -1,6 +1,7 @@
 """Gold validation of a task: the baseline fails for the right reason, the gold patch passes all
 three checks, twice with the same verdicts, every hidden test that runs is in fail_to_pass or
-pass_to_pass, the visible tests in repo/ pass on the baseline and with the gold patch, and the task
+pass_to_pass, the visible tests in repo/ pass on the baseline and with the gold patch, the task
+ships at least MIN_DECOYS decoys and every one fails the checks (run once each), and the task
 digest does not move."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from runner.catalog import TaskSpec, task_digest
+from runner.catalog import MIN_DECOYS, Decoy, DecoyError, TaskSpec, load_decoys, task_digest
 from runner.checks._run import CheckOutcome, ChecksInfraError, run_checks
 from runner.checks._verdict import listing
 from runner.checks._visible import (
@@ -25,6 +26,62 @@ RUNS = 2  # a second run catches order-dependent or flaky hidden tests
 
 
 @dataclass
+class DecoyResult:
+    """One decoy's run through the checks. `caught_by`: the checks that failed it, each one of
+    runner, lint, diff, tamper (the runner check refusing a tamper construct), in that order."""
+
+    path: str  # decoys/<name>.patch
+    kind: str
+    caught_by: list[str] = field(default_factory=list)
+    summaries: list[str] = field(default_factory=list)  # "<check>: <summary>", same order
+    broken: str = ""  # the decoy does not apply: it proves nothing
+
+    @property
+    def rejected(self) -> bool:
+        return bool(self.caught_by) and not self.broken
+
+
+def caught_by(outcome: CheckOutcome) -> list[tuple[str, str]]:
+    """(check, summary) for every failing check; a tamper refusal is named `tamper`."""
+    out = []
+    for v in outcome.verdicts:
+        if not v.passed:
+            name = "tamper" if v.name == "runner" and v.facts.get("tampering") else v.name
+            out.append((name, v.summary))
+    order = ("runner", "lint", "diff", "tamper")
+    return sorted(out, key=lambda c: order.index(c[0]))
+
+
+_NOT_APPLIED = "the patch does not apply"
+
+
+def decoy_result(decoy: Decoy, outcome: CheckOutcome) -> DecoyResult:
+    caught = caught_by(outcome)
+    result = DecoyResult(
+        decoy.path, decoy.kind, [c for c, _ in caught], [f"{c}: {s}" for c, s in caught]
+    )
+    if outcome.runner.summary.startswith(_NOT_APPLIED):
+        result.broken = outcome.runner.summary
+    return result
+
+
+def _decoy_problem(decoys: list[DecoyResult]) -> str | None:
+    broken = [d for d in decoys if d.broken]
+    if broken:
+        return f"{broken[0].path}: {broken[0].broken} (fix the decoy)"
+    passing = [d for d in decoys if not d.caught_by]
+    if passing:
+        names = ", ".join(f"{d.path} ({d.kind})" for d in passing)
+        return (
+            f"decoy passes every check (a loophole: close it with a hidden test or the diff "
+            f"policy): {names}"
+        )
+    if len(decoys) < MIN_DECOYS:
+        return f"decoys: {len(decoys)} in decoys/, at least {MIN_DECOYS} required"
+    return None
+
+
+@dataclass
 class TaskValidation:
     task_id: str
     ok: bool = False
@@ -35,6 +92,12 @@ class TaskValidation:
     gold: list[str] = field(default_factory=list)  # "runner: ..." summaries of the first gold run
     visible: list[str] = field(default_factory=list)  # the visible tests, baseline and gold
     unlisted: list[str] = field(default_factory=list)  # hidden tests in neither list
+    decoys: list[DecoyResult] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, object]:
+        doc = dict(self.__dict__)
+        doc["decoys"] = [{**d.__dict__, "rejected": d.rejected} for d in self.decoys]
+        return doc
 
 
 def _fingerprint(outcome: CheckOutcome) -> tuple[tuple[str, bool, str], ...]:
@@ -105,7 +168,7 @@ def _judge(
         return "baseline verdicts differ between runs (flaky hidden tests?)"
     if len({_fingerprint(o) for o in golds}) != 1:
         return "gold verdicts differ between runs (flaky hidden tests?)"
-    return None
+    return _decoy_problem(result.decoys)
 
 
 def validate_task(
@@ -121,6 +184,7 @@ def validate_task(
     result = TaskValidation(task_id=spec.id)
     try:
         result.digest = task_digest(task_dir, spec)
+        decoys = load_decoys(task_dir)  # a malformed decoy fails before any container starts
         gold_patch = (task_dir / "solution.patch").read_text(encoding="utf-8")
         baselines, golds = [], []
         for _ in range(RUNS):
@@ -133,6 +197,9 @@ def validate_task(
         result.visible = [f"baseline: {visible[0].summary}", f"gold: {visible[1].summary}"]
         result.baseline_failing = list(baselines[0].runner.facts.get("fail_to_pass_failed", []))
         result.gold = [f"{v.name}: {v.summary}" for v in golds[0].verdicts]
+        # Once each: a decoy is wrong by construction, so a flaky pass would still be a loophole
+        # worth closing, and the gold's second run already catches flaky hidden tests.
+        result.decoys = [decoy_result(d, run(task_dir, spec, d.patch, image)) for d in decoys]
         problem = _judge(spec, baselines, golds, visible, result)
         if problem is None and task_digest(task_dir, spec) != result.digest:
             problem = "the task digest changed during validation (something wrote into the task)"
@@ -140,6 +207,8 @@ def validate_task(
         result.reason = problem or ""
     except ChecksInfraError as exc:
         result.reason = f"infrastructure: {exc}"
+    except DecoyError as exc:
+        result.reason = str(exc)
     except VisibleTestsError as exc:
         result.reason = f"task.toml: {exc}"
     except (OSError, UnicodeDecodeError) as exc:

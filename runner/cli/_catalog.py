@@ -7,6 +7,7 @@ from rich.console import Console
 from rich.table import Table
 
 from runner.catalog import load_agents, load_models, load_tasks
+from runner.checks import read_record, task_signals
 from runner.cli._common import Ctx, catalog_errors, json_option, pass_ctx, print_json
 
 
@@ -85,11 +86,25 @@ def catalog_agents(ctx: Ctx, as_json: bool) -> None:
 @json_option
 @pass_ctx
 def catalog_tasks(ctx: Ctx, as_json: bool) -> None:
-    """Tasks from tasks/*/task.toml."""
+    """Tasks from tasks/*/task.toml. With --json each task also carries `signals`, what its
+    difficulty label is justified by: repo size (files, non-blank code lines, visible tests
+    apart), the gold patch's files and changed lines, the hidden test counts, the decoys'
+    number and kinds, and the recorded validation (tasks/validation.json from `cab tasks
+    validate --record`: which checks caught each decoy; `current` is false once the task's
+    digest moved)."""
     with catalog_errors():
         tasks = load_tasks(ctx.root)
     if as_json:
-        print_json([t.model_dump(mode="json") for t in tasks.values()])
+        record = read_record(ctx.root / "tasks")
+        print_json(
+            [
+                {
+                    **t.model_dump(mode="json"),
+                    "signals": task_signals(ctx.root / "tasks" / t.id, t, record),
+                }
+                for t in tasks.values()
+            ]
+        )
         return
     table = Table(title="Tasks")
     for col in ("id", "language", "kind", "difficulty", "limit", "title"):

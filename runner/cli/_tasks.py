@@ -5,7 +5,7 @@ import sys
 import click
 
 from runner.catalog import load_tasks
-from runner.checks import validate_task
+from runner.checks import TaskValidation, validate_task, write_record
 from runner.cli._common import Ctx, InputError, catalog_errors, json_option, pass_ctx, print_json
 from runner.images import ImageBuildError, inspect_image, runtime_tag
 
@@ -15,16 +15,38 @@ def tasks() -> None:
     """Work with the held-out tasks under tasks/."""
 
 
+def _decoy_lines(result: TaskValidation) -> list[str]:
+    lines = []
+    for d in result.decoys:
+        if d.broken:
+            verdict = f"BROKEN ({d.broken})"
+        elif d.caught_by:
+            verdict = f"rejected by {d.summaries[0]}"
+            if len(d.caught_by) > 1:
+                verdict += f" (also {', '.join(d.caught_by[1:])})"
+        else:
+            verdict = "PASSES every check"
+        lines.append(f"     decoy {d.path:<40} {d.kind:<18} {verdict}")
+    return lines
+
+
 @tasks.command("validate")
 @click.argument("task_ids", nargs=-1)
 @json_option
+@click.option(
+    "--record",
+    is_flag=True,
+    help="Merge the verdicts (digest, pass, which checks caught each decoy; no times) into "
+    "tasks/validation.json, which `cab catalog tasks --json` reads.",
+)
 @pass_ctx
-def tasks_validate(ctx: Ctx, task_ids: tuple[str, ...], as_json: bool) -> None:
+def tasks_validate(ctx: Ctx, task_ids: tuple[str, ...], as_json: bool, record: bool) -> None:
     """Prove tasks are valid: the baseline fails the runner check (a fail_to_pass test fails,
     every pass_to_pass test passes), solution.patch passes runner, lint and diff, a second run
     gives the same verdicts, every hidden test that runs is in fail_to_pass or pass_to_pass,
-    the visible tests in repo/ pass on the baseline and with solution.patch, and the task digest
-    is stable. All tasks when no ID is given.
+    the visible tests in repo/ pass on the baseline and with solution.patch, the task has at
+    least 3 decoys (decoys/*.patch) and each one, run once, fails a check (runner, lint, diff
+    or tamper, reported per decoy), and the task digest is stable. All tasks when no ID is given.
 
     Runs in containers from each task's runtime image (`cab images build-runtime --all`).
     """
@@ -60,13 +82,18 @@ def tasks_validate(ctx: Ctx, task_ids: tuple[str, ...], as_json: bool) -> None:
                 click.echo(
                     f"ok   {spec.id:<32} {result.seconds:6.1f}s  baseline fails "
                     f"{len(result.baseline_failing)}/{len(spec.checks.runner.fail_to_pass)} "
-                    f"fail_to_pass; gold passes runner, lint, diff x2; visible tests pass  "
-                    f"{result.digest[:19]}"
+                    f"fail_to_pass; gold passes runner, lint, diff x2; visible tests pass; "
+                    f"{len(result.decoys)} decoys rejected  {result.digest[:19]}"
                 )
             else:
                 click.echo(f"FAIL {spec.id:<32} {result.seconds:6.1f}s  {result.reason}")
+            for line in _decoy_lines(result):
+                click.echo(line)
+    if record:
+        path = write_record(ctx.root / "tasks", results)
+        click.echo(f"recorded {len(results)} tasks in {path}", err=True)
     if as_json:
-        print_json([r.__dict__ for r in results])
+        print_json([r.as_json() for r in results])
     failed = sum(not r.ok for r in results)
     if failed:
         click.echo(f"{failed} of {len(results)} tasks failed validation", err=True)
