@@ -13,19 +13,27 @@ for (const [name, deps] of spec.targets) {
 }
 const goals = mode === "goals" ? spec.goals : [];
 const run = () => (mode === "levels" ? buildLevels(graph) : planBuild(graph, goals));
+// CPU time of this process (user + system), not wall time: the checks share a busy machine.
+const cpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
 const best = (fn) => {
-  // Best of two: the second run is JIT-warm, which keeps the numbers stable on a busy machine.
+  // Best of two: the second run is JIT-warm, which keeps the numbers stable.
   let ms = Infinity;
+  let wallMs = Infinity;
   let value;
   for (let i = 0; i < 2; i += 1) {
-    const start = performance.now();
+    const start = cpuMs();
+    const wallStart = performance.now();
     value = fn();
-    ms = Math.min(ms, performance.now() - start);
+    ms = Math.min(ms, cpuMs() - start);
+    wallMs = Math.min(wallMs, performance.now() - wallStart);
   }
-  return { ms, value };
+  return { ms, wallMs, value };
 };
 const yardstick = best(() => heapPlan(graph, goals));
 // The parent arms its kill timer from this first line: a relative timeout, too.
-process.stdout.write(`${JSON.stringify({ referenceMs: yardstick.ms })}\n`);
+process.stdout.write(`${JSON.stringify({ referenceMs: yardstick.ms, referenceWallMs: yardstick.wallMs })}\n`);
 const measured = best(run);
 process.stdout.write(`${JSON.stringify({ ms: measured.ms, result: measured.value, expected: yardstick.value })}\n`);
