@@ -78,3 +78,114 @@ export function referencePlan(targets, goals = []) {
   }
   return order;
 }
+
+/**
+ * A wide graph: `size / 2` independent source targets, each with exactly one dependent, names
+ * scattered so that planning keeps about `size / 2` targets ready at every step.
+ */
+export function makeWideSpec(size, seed = 7) {
+  const next = lcg(seed);
+  const half = Math.floor(size / 2);
+  const used = new Set();
+  const names = [];
+  while (names.length < 2 * half) {
+    const name = `w${String(next() % 100000000).padStart(8, "0")}`;
+    if (!used.has(name)) {
+      used.add(name);
+      names.push(name);
+    }
+  }
+  const targets = [];
+  for (let i = 0; i < half; i += 1) {
+    targets.push([names[i], []]);
+  }
+  for (let i = 0; i < half; i += 1) {
+    targets.push([names[half + i], [names[next() % half]]]);
+  }
+  return { targets, goals: names.slice(-Math.max(1, Math.floor(size / 100))) };
+}
+
+/** A binary min-heap of strings, for the timing baseline and big expected orders. */
+class Heap {
+  constructor() {
+    this.a = [];
+  }
+  push(v) {
+    const a = this.a;
+    a.push(v);
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (a[p] <= v) break;
+      a[i] = a[p];
+      i = p;
+    }
+    a[i] = v;
+  }
+  pop() {
+    const a = this.a;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length > 0) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= a.length) break;
+        const c = l + 1 < a.length && a[l + 1] < a[l] ? l + 1 : l;
+        if (a[c] >= last) break;
+        a[i] = a[c];
+        i = c;
+      }
+      a[i] = last;
+    }
+    return top;
+  }
+}
+
+/**
+ * The expected order for any size: Kahn's algorithm over `graph` (a TargetGraph of the code
+ * under test, read only through has/depsOf/targets) with a heap, O((V + E) log V). Its run time
+ * on the same machine, in the same process, is the yardstick of the performance tests.
+ */
+export function heapPlan(graph, goals = []) {
+  let scope = graph.targets();
+  if (goals.length > 0) {
+    const seen = new Set();
+    const stack = [...goals];
+    while (stack.length > 0) {
+      const name = stack.pop();
+      if (!seen.has(name)) {
+        seen.add(name);
+        for (const dep of graph.depsOf(name)) stack.push(dep);
+      }
+    }
+    scope = [...seen];
+  }
+  const inScope = new Set(scope);
+  const pending = new Map();
+  const dependents = new Map();
+  for (const name of scope) dependents.set(name, []);
+  const ready = new Heap();
+  for (const name of scope) {
+    let count = 0;
+    for (const dep of graph.depsOf(name)) {
+      if (inScope.has(dep)) {
+        count += 1;
+        dependents.get(dep).push(name);
+      }
+    }
+    pending.set(name, count);
+    if (count === 0) ready.push(name);
+  }
+  const order = [];
+  while (ready.a.length > 0) {
+    const name = ready.pop();
+    order.push(name);
+    for (const child of dependents.get(name)) {
+      const left = pending.get(child) - 1;
+      pending.set(child, left);
+      if (left === 0) ready.push(child);
+    }
+  }
+  return order;
+}

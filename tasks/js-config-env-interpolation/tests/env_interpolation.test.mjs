@@ -114,3 +114,19 @@ test("env: type errors and unknown keys are still collected", () => {
 test("env: parser keeps quoted hashes and comments", () => {
   assert.deepEqual(parseIni('[s]\na = "x # y"\nb = z ; note\n').s, { a: "x # y", b: "z" });
 });
+
+test("env: defaults and overrides are taken literally", () => {
+  const config = loadConfig("[server]\nport = 9\n", {
+    schema: defineSchema({ server: { port: { type: "int" }, motd: { type: "string", default: "${QV_MOTD}" } } }),
+    env: { QV_MOTD: "replaced", QV_HOST: "replaced" },
+    overrides: { server: { port: 9 } },
+  });
+  assert.equal(config.server.motd, "${QV_MOTD}");
+});
+
+test("env: README documents the reference syntax", async () => {
+  const { readFileSync } = await import("node:fs");
+  const readme = readFileSync("/repo/README.md", "utf8");
+  assert.ok(readme.includes("${") && readme.includes(":-") && readme.includes("$$"));
+});
+

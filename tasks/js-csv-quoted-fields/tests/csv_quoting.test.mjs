@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { parse, parseRecords, stringify, ParseError } from "/repo/src/index.js";
 
 test("csv: doubled quote inside a quoted field is one quote", () => {
-  assert.deepEqual(parse('id,quote\n1,"She said ""hi"""\n'), [["id", "quote"], ["1", 'She said "hi"']]);
+  assert.deepEqual(parse('id,quote\n7,"Ask for ""Ravi"" at desk"\n'), [["id", "quote"], ["7", 'Ask for "Ravi" at desk']]);
 });
 
 test("csv: field made only of an escaped quote", () => {
@@ -11,9 +11,9 @@ test("csv: field made only of an escaped quote", () => {
 });
 
 test("csv: quoted field may contain a line break", () => {
-  assert.deepEqual(parse('id,note\n1,"first line\nsecond line"\n2,plain\n'), [
+  assert.deepEqual(parse('id,note\n1,"top row\nbottom row"\n2,plain\n'), [
     ["id", "note"],
-    ["1", "first line\nsecond line"],
+    ["1", "top row\nbottom row"],
     ["2", "plain"],
   ]);
 });

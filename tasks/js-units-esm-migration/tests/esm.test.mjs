@@ -44,7 +44,7 @@ test("esm: index has named exports and no default export", () => {
 test("esm: no CommonJS left in src and bin", () => {
   for (const file of [...jsFiles("/repo/src"), ...jsFiles("/repo/bin")]) {
     const text = readFileSync(file, "utf8");
-    assert.doesNotMatch(text, /\brequire\s*\(|\bmodule\.exports\b|\bexports\.\w+\s*=|__dirname|__filename/, file);
+    assert.doesNotMatch(text, /\brequire\s*\(|\bcreateRequire\b|\bmodule\.exports\b|\bexports\.\w+\s*=|__dirname|__filename/, file);
   }
 });
 
@@ -52,6 +52,12 @@ test("esm: repository tests use import", () => {
   for (const file of jsFiles("/repo/test")) {
     assert.doesNotMatch(readFileSync(file, "utf8"), /\brequire\s*\(/, file);
   }
+});
+
+test("esm: README example uses import", () => {
+  const readme = readFileSync("/repo/README.md", "utf8");
+  assert.doesNotMatch(readme, /\brequire\s*\(/);
+  assert.match(readme, /\bimport\s*\{[^}]*\}\s*from\s*"unitconv/);
 });
 
 test("esm: package self-reference by name", () => {

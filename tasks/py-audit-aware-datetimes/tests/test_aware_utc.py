@@ -45,6 +45,40 @@ def test_deprecated_utc_helpers_are_gone():
     assert offenders == []
 
 
+def test_no_deprecated_helper_is_called_at_run_time(monkeypatch, tmp_path):
+    """Behaviour, not spelling: every datetime class the package can reach refuses the two
+    deprecated constructors while the public API runs (Python 3.11 does not warn yet)."""
+    import datetime as datetime_module
+    import sys
+
+    class Strict(datetime_module.datetime):
+        @classmethod
+        def utcnow(cls):
+            raise AssertionError("datetime.utcnow() called")
+
+        @classmethod
+        def utcfromtimestamp(cls, *args):
+            raise AssertionError("datetime.utcfromtimestamp() called")
+
+    original = datetime_module.datetime
+    monkeypatch.setattr(datetime_module, "datetime", Strict)
+    for name, module in list(sys.modules.items()):
+        if name == "auditlog" or name.startswith("auditlog."):
+            for attr, value in list(vars(module).items()):
+                if value is original:
+                    monkeypatch.setattr(module, attr, Strict)
+                if value == original.utcnow or value == original.utcfromtimestamp:
+                    monkeypatch.setattr(module, attr, Strict.utcnow)
+    set_clock(None)
+    assert is_utc(now())
+    assert is_utc(record("kai", "logout", "api").at)
+    assert is_utc(from_epoch(1_800_000_123.5))
+    path = tmp_path / "strict.jsonl"
+    store = AuditStore(path)
+    store.append(record("kai", "login", "api", at=datetime(2026, 4, 2, 8, 0, tzinfo=UTC)))
+    store.purge(30)
+
+
 def test_now_is_aware_utc():
     moment = now()
     assert is_utc(moment)

@@ -155,3 +155,12 @@ def test_schedule_unchanged(tmp_path, capsys):
 def test_unknown_dependency_still_rejected(tmp_path, capsys):
     assert main(["order", str(write(tmp_path, '[jobs.a]\nduration = 1\nneeds = ["x"]\n'))]) == 2
     assert "unknown job 'x'" in capsys.readouterr().err
+
+
+def test_readme_has_a_critical_path_section():
+    from pathlib import Path
+
+    import buildplan
+
+    readme = (Path(buildplan.__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert "buildplan critical" in readme

@@ -6,12 +6,17 @@ from confkit import ParseError, loads, parse
 
 
 def test_quoted_hash_is_part_of_the_value():
-    assert parse('[theme]\naccent = "#ff8800"\n')["theme"]["accent"] == "#ff8800"
+    assert parse('[theme]\naccent = "#1e90ff"\n')["theme"]["accent"] == "#1e90ff"
 
 
 def test_quoted_semicolon_is_part_of_the_value():
-    data = parse('[theme]\nbanner = "Welcome; please log in"\n')
-    assert data["theme"]["banner"] == "Welcome; please log in"
+    data = parse('[theme]\nbanner = "Hello; sign in first"\n')
+    assert data["theme"]["banner"] == "Hello; sign in first"
+
+
+def test_spaced_markers_inside_quotes_are_kept():
+    data = parse("[m]\nbanner = \"shop ; open # daily\"  ; note\nalt = ' ;x #y' # other\n")
+    assert data["m"] == {"banner": "shop ; open # daily", "alt": " ;x #y"}
 
 
 def test_single_quoted_markers_are_kept():
@@ -19,18 +24,23 @@ def test_single_quoted_markers_are_kept():
 
 
 def test_quoted_value_followed_by_inline_comment():
-    data = parse('[theme]\naccent = "#ff8800"   # brand colour\nalt = \'#000\' ; black\n')
-    assert data["theme"] == {"accent": "#ff8800", "alt": "#000"}
+    data = parse('[theme]\naccent = "#1e90ff"   # primary\nalt = \'#000\' ; black\n')
+    assert data["theme"] == {"accent": "#1e90ff", "alt": "#000"}
 
 
 def test_marker_without_preceding_whitespace_is_plain_text():
-    data = parse("[links]\nissue = tracker#42\nurl = http://example.test/a;b\n")
-    assert data["links"] == {"issue": "tracker#42", "url": "http://example.test/a;b"}
+    data = parse("[links]\nissue = ticket#917\nurl = http://svc.internal/x;y=1\n")
+    assert data["links"] == {"issue": "ticket#917", "url": "http://svc.internal/x;y=1"}
 
 
 def test_escaped_quote_does_not_end_the_quoted_part():
     data = parse('[a]\nmsg = "say \\"#1\\" now" # note\n')
     assert data["a"]["msg"] == 'say "#1" now'
+
+
+def test_escaped_quote_keeps_spaced_marker_quoted():
+    data = parse('[q]\nline = "he said \\"wait ; here\\" twice" ; note\n')
+    assert data["q"]["line"] == 'he said "wait ; here" twice'
 
 
 def test_typed_getter_on_value_with_hash():

@@ -79,6 +79,22 @@ def test_load_dotenv_uses_given_environ(tmp_path):
     assert load_dotenv(env, environ={}) == {"DATA": "/srv/data"}
 
 
+def test_environ_defaults_to_os_environ(monkeypatch):
+    monkeypatch.setenv("DOTFIG_HIDDEN_ROOT", "/var/lib/q7")
+    monkeypatch.delenv("DOTFIG_HIDDEN_UNSET", raising=False)
+    values = parse_dotenv("P=${DOTFIG_HIDDEN_ROOT}/x\nQ=${DOTFIG_HIDDEN_UNSET:-dflt}\n")
+    assert values == {"P": "/var/lib/q7/x", "Q": "dflt"}
+
+
+def test_readme_documents_the_syntax():
+    from pathlib import Path
+
+    import dotfig
+
+    readme = (Path(dotfig.__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert "${" in readme and ":-" in readme and "\\$" in readme
+
+
 # --- existing behaviour
 
 

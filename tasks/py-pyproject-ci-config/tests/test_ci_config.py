@@ -60,6 +60,31 @@ def test_ruff_config_loads_and_code_is_clean(checkout):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def _ruff_codes(checkout, relpath, source):
+    probe = checkout / relpath
+    probe.write_text(source, encoding="utf-8")
+    result = run([*ruff_command(), "check", "--no-cache", "--output-format", "concise", relpath], checkout)
+    return result.stdout + result.stderr
+
+
+# First-party imports mixed into the third-party block: the import layout the project wants is
+# stdlib / third-party / first-party, so ruff must still call this out, in src and in tests.
+MIXED = "import os\n\nimport mdlinks\nimport pytest\n\nprint(os, mdlinks, pytest)\n"
+# ... and the layout of tests/test_checker.py is accepted in a new module too.
+GROUPED = "import os\n\nimport pytest\n\nimport mdlinks\n\nprint(os, mdlinks, pytest)\n"
+
+
+def test_import_order_is_still_enforced(checkout):
+    assert "I001" in _ruff_codes(checkout, "tests/test_probe_order.py", MIXED)
+    assert "I001" in _ruff_codes(checkout, "src/mdlinks/_probe_order.py", MIXED)
+
+
+def test_first_party_layout_accepted_everywhere(checkout):
+    for relpath in ("tests/test_probe_grouped.py", "src/mdlinks/_probe_grouped.py"):
+        out = _ruff_codes(checkout, relpath, GROUPED)
+        assert "I001" not in out and "All checks passed" in out, out
+
+
 def _script_exit(checkout, docs):
     target = pyproject()["project"]["scripts"]["mdlinks"]
     module, _, attr = target.partition(":")

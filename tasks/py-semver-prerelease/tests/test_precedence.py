@@ -33,6 +33,7 @@ def test_sorting_shuffled_spec_chain():
 def test_numeric_identifiers_compare_numerically():
     assert Version.parse("1.0.0-rc.2") < Version.parse("1.0.0-rc.10")
     assert Version.parse("2.1.0-9") < Version.parse("2.1.0-10")
+    assert Version.parse("7.0.0-build.3.x") < Version.parse("7.0.0-build.12.a")
 
 
 def test_numeric_identifier_below_alphanumeric():
@@ -41,18 +42,18 @@ def test_numeric_identifier_below_alphanumeric():
 
 
 def test_max_satisfying_prefers_later_release_candidate():
-    tags = ["3.0.0-rc.2", "3.0.0-rc.10", "3.0.0-rc.9"]
-    assert max_satisfying(tags, ">=3.0.0-rc.1") == "3.0.0-rc.10"
+    tags = ["5.4.0-beta.7", "5.4.0-beta.23", "5.4.0-beta.8", "5.4.0-alpha.40"]
+    assert max_satisfying(tags, ">=5.4.0-alpha.1") == "5.4.0-beta.23"
 
 
 def test_cli_sort_prereleases():
     out = subprocess.run(
-        [sys.executable, "-m", "semverkit.cli", "sort", "1.0.0-rc.10", "1.0.0", "1.0.0-rc.2"],
+        [sys.executable, "-m", "semverkit.cli", "sort", "2.3.0-pre.100", "2.3.0", "2.3.0-pre.31"],
         capture_output=True,
         text=True,
         check=True,
     ).stdout.split()
-    assert out == ["1.0.0-rc.2", "1.0.0-rc.10", "1.0.0"]
+    assert out == ["2.3.0-pre.31", "2.3.0-pre.100", "2.3.0"]
 
 
 @pytest.mark.parametrize(
@@ -60,6 +61,7 @@ def test_cli_sort_prereleases():
     [
         ("^0.0.3", ["0.0.3"], ["0.0.4", "0.1.0", "0.0.2"]),
         ("^0.0.0", ["0.0.0"], ["0.0.1"]),
+        ("^0.0.12", ["0.0.12"], ["0.0.13", "0.0.20", "0.1.0", "0.0.11"]),
     ],
 )
 def test_caret_zero_zero_patch(rng, inside, outside):

@@ -4,34 +4,34 @@ STAMPS = ["20240101-020000", "20240102-020000", "20240103-020000", "20240104-020
 
 
 def test_label_with_spaces_keeps_newest(tmp_path, make_backups):
-    d = make_backups(tmp_path / "backups", [f"Customer DB-{s}.tar.gz" for s in STAMPS])
+    d = make_backups(tmp_path / "backups", [f"Sales Ledger-{s}.tar.gz" for s in STAMPS])
     res = run_tool("rotate-backups", "-k", "2", d)
     assert res.returncode == 0, res.stderr
-    assert listing(d) == ["Customer DB-20240103-020000.tar.gz", "Customer DB-20240104-020000.tar.gz"]
+    assert listing(d) == ["Sales Ledger-20240103-020000.tar.gz", "Sales Ledger-20240104-020000.tar.gz"]
     assert res.stdout.splitlines() == [
-        f"deleted: {d}/Customer DB-20240102-020000.tar.gz",
-        f"deleted: {d}/Customer DB-20240101-020000.tar.gz",
+        f"deleted: {d}/Sales Ledger-20240102-020000.tar.gz",
+        f"deleted: {d}/Sales Ledger-20240101-020000.tar.gz",
     ]
 
 
 def test_directory_with_spaces(tmp_path, make_backups):
-    d = make_backups(tmp_path / "nightly dumps" / "db 1", [f"db-{s}.tar.gz" for s in STAMPS])
+    d = make_backups(tmp_path / "nightly copies" / "db 1", [f"db-{s}.tar.gz" for s in STAMPS])
     res = run_tool("rotate-backups", "-k", "1", d)
     assert res.returncode == 0, res.stderr
     assert listing(d) == ["db-20240104-020000.tar.gz"]
 
 
 def test_unrelated_file_named_like_a_word_is_untouched(tmp_path, make_backups):
-    names = [f"Customer DB-{s}.tar.gz" for s in STAMPS] + ["Customer", "DB-20240101-020000.tar.gz.bak"]
+    names = [f"Sales Ledger-{s}.tar.gz" for s in STAMPS] + ["Sales", "Ledger-20240101-020000.tar.gz.bak"]
     d = make_backups(tmp_path / "b", names)
     res = run_tool("rotate-backups", "-k", "3", d)
     assert res.returncode == 0, res.stderr
     assert listing(d) == [
-        "Customer",
-        "Customer DB-20240102-020000.tar.gz",
-        "Customer DB-20240103-020000.tar.gz",
-        "Customer DB-20240104-020000.tar.gz",
-        "DB-20240101-020000.tar.gz.bak",
+        "Ledger-20240101-020000.tar.gz.bak",
+        "Sales",
+        "Sales Ledger-20240102-020000.tar.gz",
+        "Sales Ledger-20240103-020000.tar.gz",
+        "Sales Ledger-20240104-020000.tar.gz",
     ]
 
 
@@ -47,11 +47,11 @@ def test_dry_run_with_spaces_lists_exact_paths(tmp_path, make_backups):
 
 
 def test_only_label_with_spaces(tmp_path, make_backups):
-    names = [f"Customer DB-{s}.tar.gz" for s in STAMPS] + [f"Customer-{s}.tar.gz" for s in STAMPS]
+    names = [f"Sales Ledger-{s}.tar.gz" for s in STAMPS] + [f"Sales-{s}.tar.gz" for s in STAMPS]
     d = make_backups(tmp_path / "b", names)
-    res = run_tool("rotate-backups", "-k", "1", "-l", "Customer DB", d)
+    res = run_tool("rotate-backups", "-k", "1", "-l", "Sales Ledger", d)
     assert res.returncode == 0, res.stderr
-    assert listing(d) == ["Customer DB-20240104-020000.tar.gz"] + [f"Customer-{s}.tar.gz" for s in STAMPS]
+    assert listing(d) == ["Sales Ledger-20240104-020000.tar.gz"] + [f"Sales-{s}.tar.gz" for s in STAMPS]
 
 
 def test_glob_characters_in_names_are_literal(tmp_path, make_backups):
@@ -63,11 +63,11 @@ def test_glob_characters_in_names_are_literal(tmp_path, make_backups):
 
 
 def test_report_with_spaces(tmp_path, make_backups):
-    names = [f"Customer DB-{s}.tar.gz" for s in STAMPS[:3]] + ["api-20240105-010000.tar.gz"]
+    names = [f"Sales Ledger-{s}.tar.gz" for s in STAMPS[:3]] + ["api-20240105-010000.tar.gz"]
     d = make_backups(tmp_path / "all backups", names)
     res = run_tool("backup-report", d)
     assert res.returncode == 0, res.stderr
-    assert res.stdout == "Customer DB\t3\t20240103-020000\napi\t1\t20240105-010000\n"
+    assert res.stdout == "Sales Ledger\t3\t20240103-020000\napi\t1\t20240105-010000\n"
 
 
 def test_simple_names_rotation_per_label(tmp_path, make_backups):

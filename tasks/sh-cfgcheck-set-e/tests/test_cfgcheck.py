@@ -130,6 +130,36 @@ def test_usage_errors(tmp_path):
     assert "no such file or directory: missing.conf" in res.stderr
 
 
-def test_script_keeps_strict_mode():
-    lines = [line.strip() for line in (REPO / "bin" / "cfgcheck").read_text().splitlines()]
-    assert "set -euo pipefail" in lines
+def traced_options(tmp_path, *args):
+    """Run cfgcheck under xtrace with the shell's live option flags in every trace line: a
+    behaviour check (what the shell runs with), not a look at the script's text."""
+    # bash ignores PS4 from the environment for root, so it is set in the shell that runs the
+    # script ($0 stays the script's path, so the script finds its libraries as usual).
+    run = 'PS4="+[\\$-|\\${SHELLOPTS}] "; set -x; . "$0" "$@"'
+    res = subprocess.run(
+        ["bash", "-c", run, str(REPO / "bin" / "cfgcheck"), *args],
+        capture_output=True, text=True, timeout=30, cwd=tmp_path,
+    )
+    return res, [line for line in res.stderr.splitlines() if line.lstrip("+").startswith("[")]
+
+
+def level(line):
+    return len(line) - len(line.lstrip("+"))
+
+
+def test_script_keeps_strict_mode(tmp_path):
+    write(tmp_path, {"a.conf": CLEAN, "w.conf": WARNINGS, "e.conf": ERRORS, "n.conf": "# none\n"})
+    res, lines = traced_options(tmp_path, "a.conf", "e.conf", "n.conf", "w.conf")
+    assert res.stdout.splitlines()[-1] == "checked 4 file(s): 2 error(s), 3 warning(s)"
+    strict = [i for i, line in enumerate(lines) if line.endswith("] set -euo pipefail")]
+    assert strict, "the script never ran `set -euo pipefail`"
+    # Every later command of the script's own level (its body and the functions it calls;
+    # command substitutions, which bash runs without -e anyway, trace deeper).
+    top = level(lines[strict[0]])
+    after = [line for line in lines[strict[0] + 1 :] if level(line) == top]
+    assert any(line.endswith("] print_summary") for line in after)
+    for line in after:
+        flags, shellopts = line.lstrip("+")[1:].split("] ", 1)[0].split("|", 1)
+        assert "e" in flags and "u" in flags and "pipefail" in shellopts.split(":"), (
+            f"strict mode is off at: {line}"
+        )

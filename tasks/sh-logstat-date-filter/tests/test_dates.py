@@ -93,6 +93,17 @@ def test_invalid_dates_are_usage_errors(logfile, value):
         assert res.stderr == f"logstat: invalid date for {option}: {value} (expected YYYY-MM-DD)\n"
 
 
+def test_zero_padded_august_and_september_dates(logfile):
+    res = logstat("--since", "2023-08-09", "--until", "2023-09-08", logfile)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout == out("1\t/index.html", "total\t1")
+
+
+def test_readme_documents_the_options():
+    readme = (REPO / "README.md").read_text()
+    assert "--since" in readme and "--until" in readme and "YYYY-MM-DD" in readme
+
+
 def test_since_after_until_is_a_usage_error(logfile):
     res = logstat("--since", "2023-10-02", "--until", "2023-10-01", logfile)
     assert res.returncode == 2

@@ -24,4 +24,9 @@ assert_eq 6 "$(find "$work" -type f | wc -l | tr -d ' ')" "dry run deletes nothi
 assert_eq "db-20240103-020000.tar.gz db-20240104-020000.tar.gz notes.txt web-20240101-030000.tar.gz" \
     "$(cd "$work" && echo *)" "rotation keeps the newest"
 
+assert_eq "" "$("$root/bin/backup-cronlint" "$root/etc/backup-rotate.cron")" "shipped crontab is valid"
+printf '61 4 * * * backup true\n*/0 * * * * backup true\nMAILTO=ops\n0 5 * * 8 Backup true\n' > "$work/bad.cron"
+assert_eq "$(printf '%s\n' "$work/bad.cron:1: bad minute field: 61" "$work/bad.cron:2: bad minute field: */0" "$work/bad.cron:4: bad day-of-week field: 8" "$work/bad.cron:4: bad user name: Backup")" \
+    "$("$root/bin/backup-cronlint" "$work/bad.cron")" "crontab problems are listed"
+
 finish

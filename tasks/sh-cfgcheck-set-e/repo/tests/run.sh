@@ -21,4 +21,20 @@ check "clean exit status" 0 "$status"
 "$root/bin/cfgcheck" >/dev/null 2>&1; status=$?
 check "usage exit status" 2 "$status"
 
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+printf '  # top\n[ server ]\nhost=a  \n\n\n  port   =  8080\nempty=\n' > "$work/messy.conf"
+"$root/bin/cfgfmt" -c "$work/messy.conf" >/dev/null; status=$?
+check "cfgfmt -c flags a messy file" 1 "$status"
+"$root/bin/cfgfmt" "$work/messy.conf" >/dev/null
+check "cfgfmt layout" "# top
+
+[server]
+host = a
+
+port = 8080
+empty =" "$(cat "$work/messy.conf")"
+"$root/bin/cfgfmt" -c "$work/messy.conf" >/dev/null; status=$?
+check "cfgfmt output is stable" 0 "$status"
+
 exit "$fail"

@@ -23,4 +23,8 @@ check "malformed lines reported" "logstat: skipped 1 malformed line(s)" "$("$roo
 check "top and stdin" "2${tab}192.0.2.77
 total${tab}6" "$("$root/bin/logstat" --by ip --top 1 < "$root/tests/sample.log" 2>/dev/null)"
 
+check "logbytes" "2.3 KiB${tab}2${tab}/index.html
+512 B${tab}1${tab}/app.css
+total${tab}3.1 KiB" "$("$root/bin/logbytes" --top 2 "$root/tests/sample.log" 2>/dev/null)"
+
 exit "$fail"
