@@ -31,6 +31,10 @@ def test_resolution_rules():
     assert index.resolve("e").source == "e.md"
     assert index.resolve("  Gamma   PAGE ") is not None
     assert index.resolve("missing") is None
+    post = {"posts/2024-01-01-trip.md": "---\ntitle: Road trip\ndate: 2024-01-01\n---\nx\n"}
+    posts = LinkIndex(_pages(post))
+    assert posts.resolve("2024-01-01-trip").source == "posts/2024-01-01-trip.md"  # file stem
+    assert posts.resolve("road-trip").source == "posts/2024-01-01-trip.md"  # slug
 
 
 def test_outgoing_and_backlinks():
