@@ -112,3 +112,12 @@ def test_canaries_are_unpredictable_and_match_their_runner() -> None:
     ((name, body),) = NODE_CANARIES.files.items()
     assert name.endswith(".test.mjs") and "test_c0ffee_a" in body
     assert NODE_CANARIES.must_fail == "test::test_c0ffee_a"
+
+
+def test_node_canaries_match_a_typescript_glob() -> None:
+    # A TypeScript task runs /tests/**/*.test.ts only: a .mjs canary would never run.
+    ts = make_canaries(["node", "--test", "/tests/**/*.test.ts"], token="c0ffee")
+    assert ts is not None and list(ts.files) == ["c0ffee.test.ts"]
+    mts = make_canaries(["node", "--test", "/tests/**/*.test.mts"], token="c0ffee")
+    assert mts is not None and list(mts.files) == ["c0ffee.test.mts"]
+    assert NODE_CANARIES is not None and list(NODE_CANARIES.files) == ["c0ffee.test.mjs"]

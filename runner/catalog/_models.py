@@ -493,9 +493,11 @@ class RunnerCheck(Strict):
 
 
 class LintCheck(Strict):
-    tool: Literal["ruff", "eslint", "shellcheck", "node-check", "none"]
+    tool: Literal["ruff", "eslint", "shellcheck", "node-check", "tsc", "none"]
     command: list[str] = Field(
-        default_factory=list, description="Run with the changed files appended"
+        default_factory=list,
+        description="Run with the changed files appended; tsc runs as given, over the whole "
+        "project (`tsc --noEmit -p . --pretty false`)",
     )
 
 

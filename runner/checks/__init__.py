@@ -13,6 +13,7 @@ from runner.checks._lint import (
     parse_node_check,
     parse_ruff,
     parse_shellcheck,
+    parse_tsc,
 )
 from runner.checks._run import CheckOutcome, ChecksInfraError, run_checks
 from runner.checks._runner import runner_verdict
@@ -43,6 +44,7 @@ __all__ = [
     "parse_node_check",
     "parse_ruff",
     "parse_shellcheck",
+    "parse_tsc",
     "read_record",
     "run_checks",
     "runner_verdict",

@@ -89,8 +89,45 @@ def lintable(spec: dict[str, Any], files: list[str]) -> list[str]:
     return out
 
 
+# Comments that make tsc skip a line or a whole file: the type errors under them never reach its
+# output, so each one counts as a finding of its own (runner/checks/_lint.py parse_tsc).
+TS_SUPPRESSION = re.compile(rb"@ts-(?:ignore|nocheck|expect-error)\b")
+
+
+def ts_suppressions(files: list[str]) -> list[list[str]]:
+    """[file, directive] for every tsc suppression comment in the changed files that exist."""
+    found = []
+    for rel in files:
+        path = os.path.join("/repo", rel)
+        if os.path.isfile(path) and not os.path.islink(path):
+            with open(path, "rb") as fh:
+                found += [[rel, m.group().decode()] for m in TS_SUPPRESSION.finditer(fh.read())]
+    return found
+
+
+def run_tsc(spec: dict[str, Any], files: list[str]) -> tuple[str, dict[str, Any]]:
+    """tsc checks the whole project (a changed signature breaks its unchanged callers), so the
+    command gets no files; our record wraps its exit status and text output."""
+    proc = subprocess.run(
+        spec["lint_command"], cwd="/repo", capture_output=True, timeout=spec["lint_timeout_s"]
+    )
+    record = {
+        "exit": proc.returncode,
+        "output": log_tail(proc.stdout),
+        "suppressions": ts_suppressions(files),
+    }
+    return json.dumps(record), {"files": files, "stderr": log_tail(proc.stderr)}
+
+
 def run_lint(spec: dict[str, Any], files: list[str]) -> tuple[str | None, dict[str, Any] | None]:
     """None when there is nothing to lint; else the linter's JSON text (or our record)."""
+    if spec["lint_tool"] == "tsc":
+        # Both sides run when either has a file tsc reads: the baseline's findings are the
+        # whole project's, whichever files the patch adds or removes.
+        pattern = re.compile(spec["lint_pattern"])
+        if not any(pattern.search(rel) for rel in spec["lint_before"] + spec["lint_after"]):
+            return None, None
+        return run_tsc(spec, [rel for rel in files if pattern.search(rel)])
     files = lintable(spec, files)
     if not files:
         return None, None

@@ -12,6 +12,7 @@ writes a report of its own leaves them out.
 
 from __future__ import annotations
 
+import re
 import secrets
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
@@ -75,7 +76,21 @@ def make_canaries(command: Sequence[str], token: str | None = None) -> Canaries 
         f'test("{fail_name}", () => {{ assert.equal(Number("7") + 1, 9); }});\n'
         f'test("{pass_name}", () => {{ assert.equal(Number("7") + 1, 8); }});\n'
     )
-    return Canaries(kind, f"test::{fail_name}", f"test::{pass_name}", {f"{tok}.test.mjs": body})
+    return Canaries(
+        kind, f"test::{fail_name}", f"test::{pass_name}", {f"{tok}.test.{_node_ext(command)}": body}
+    )
+
+
+# The canary file must match the command's own file glob: `/tests/**/*.test.ts` (a TypeScript
+# task) never runs a .mjs file, and a canary that does not run reads as a forged report.
+_NODE_TS_GLOB = re.compile(r"\.test\.([cm]?ts)$")
+
+
+def _node_ext(command: Sequence[str]) -> str:
+    for arg in command:
+        if m := _NODE_TS_GLOB.search(arg):
+            return m.group(1)
+    return "mjs"
 
 
 @dataclass(frozen=True)

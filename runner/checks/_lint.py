@@ -21,6 +21,9 @@ LINTABLE = {
     "eslint": re.compile(r"\.(?:[cm]?js|jsx|[cm]?ts|tsx)$"),
     "shellcheck": re.compile(r"\.(?:sh|bash)$"),
     "node-check": re.compile(r"\.[cm]?js$"),
+    # tsc checks the whole project: a change to any file it reads (sources, tsconfig, package
+    # metadata) runs it on both sides.
+    "tsc": re.compile(r"\.(?:[cm]?tsx?|[cm]?jsx?|json)$"),
 }
 # Shell scripts often have no extension: their first line decides.
 SHELL_SHEBANG = re.compile(r"^#!\s*(?:/usr)?/bin/(?:env\s+)?(?:ba|da|k)?sh\b")
@@ -101,11 +104,58 @@ def parse_node_check(text: str) -> list[Finding]:
     return [Finding(_rel(p), "syntax-error") for p in data["failed"]]
 
 
+# `tsc --pretty false`: one line per diagnostic, `file(line,col): error TS2322: message`, or
+# `error TS5023: message` for one about the project (its options, its inputs); message chains
+# continue on indented lines.
+_TSC_FILE_DIAG = re.compile(
+    r"^(?P<file>\S.*?)\((?P<line>\d+),\d+\): (?:error|warning) (?P<code>TS\d+):"
+)
+_TSC_PROJECT_DIAG = re.compile(r"^(?:error|warning) (?P<code>TS\d+):")
+# tsc's own exit statuses: 0 clean; 1 and 2 diagnostics present (outputs skipped / generated).
+_TSC_STATUSES = {0, 1, 2}
+PROJECT = "(project)"  # the file of a diagnostic about the project rather than one file
+
+
+def parse_tsc(text: str) -> list[Finding]:
+    """Our record of `tsc --noEmit -p . --pretty false` (one run over the whole project):
+    {"exit": n, "output": tsc's stdout, "suppressions": [[file, directive], ...]}.
+
+    The rule is the TS error code (TS2322). A `@ts-ignore`, `@ts-expect-error` or
+    `@ts-nocheck` comment hides the errors under it from tsc, so each one in a changed file is a
+    finding of its own: a patch that silences a type error instead of fixing it adds one.
+    A line of output that is no diagnostic, a status tsc never gives, or a failing status with
+    no diagnostic is a crash, not a clean project."""
+    data = _load(text)
+    if not isinstance(data, dict) or not isinstance(data.get("output"), str):
+        raise LintOutputError("tsc record has no 'output' text")
+    status = data.get("exit")
+    if not isinstance(status, int) or isinstance(status, bool) or status not in _TSC_STATUSES:
+        raise LintOutputError(f"tsc exited with status {status!r}: it crashed or was killed")
+    findings: list[Finding] = []
+    for line in data["output"].splitlines():
+        if not line.strip() or line[0].isspace():
+            continue  # a message chain's continuation
+        if m := _TSC_FILE_DIAG.match(line):
+            findings.append(Finding(_rel(m["file"]), m["code"], int(m["line"])))
+        elif m := _TSC_PROJECT_DIAG.match(line):
+            findings.append(Finding(PROJECT, m["code"]))
+        else:
+            raise LintOutputError(f"not a tsc diagnostic: {line[:120]}")
+    if status != 0 and not findings:
+        raise LintOutputError(f"tsc exited with status {status} without a diagnostic")
+    suppressions = data.get("suppressions", [])
+    if not isinstance(suppressions, list):
+        raise LintOutputError("tsc record's 'suppressions' is not a list")
+    findings += [Finding(_rel(str(f)), str(d)) for f, d in suppressions]
+    return findings
+
+
 PARSERS: dict[str, Callable[[str], list[Finding]]] = {
     "ruff": parse_ruff,
     "eslint": parse_eslint,
     "shellcheck": parse_shellcheck,
     "node-check": parse_node_check,
+    "tsc": parse_tsc,
 }
 
 
@@ -159,11 +209,11 @@ def lint_verdict(
         return Verdict("lint", False, f"unknown lint tool {tool!r}")
     try:
         before = parser(baseline_output) if baseline_output is not None else []
-    except (LintOutputError, KeyError, TypeError) as exc:
+    except (LintOutputError, KeyError, TypeError, ValueError) as exc:
         return Verdict("lint", False, f"{tool} on the baseline gave no usable output: {exc}")
     try:
         after = parser(patched_output) if patched_output is not None else []
-    except (LintOutputError, KeyError, TypeError) as exc:
+    except (LintOutputError, KeyError, TypeError, ValueError) as exc:
         return Verdict("lint", False, f"{tool} on the patched files gave no usable output: {exc}")
     extra = new_findings(before, after, renames)
     facts = {"baseline_findings": len(before), "patched_findings": len(after), "new": len(extra)}

@@ -46,6 +46,7 @@ VERSION_PROBES = {
     "node": "node --version",
     "npm": "npm --version",
     "eslint": "eslint --version",
+    "tsc": "tsc --version",
 }
 
 
