@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from runner.agents import Trajectory
 from runner.board import Board
 from runner.catalog import AgentSpec, ModelCatalog, TaskSpec
+from runner.proxy import ProbeReport
 from runner.receipts import Receipt, render_schema
 from runner.store import Manifest
 
@@ -27,6 +28,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "board.schema.json": Board,
     "store-manifest.schema.json": Manifest,
     "trajectory.schema.json": Trajectory,
+    "probe.schema.json": ProbeReport,
 }
 
 

@@ -24,6 +24,7 @@ from runner.proxy import (
     mint_cell_key,
     verify_cell_key,
 )
+from runner.proxy._config import RATE_LIMIT_RETRIES
 
 SECRET = b"k" * 32
 
@@ -82,13 +83,17 @@ def test_config_covers_catalog_and_calibration(root: Path) -> None:
         if model.serving.api_key_env:
             assert params["api_key"] == f"os.environ/{model.serving.api_key_env}"
     oracle = config["model_list"][len(catalog.models)]["litellm_params"]
+    # Calibration rides the host models' route (models.toml calibration_provider); the proxy
+    # waits out the endpoint's 429s for it, but never for flaky, whose faults are the test.
     assert oracle == {
-        "model": "openai/oracle",
+        "model": "nvidia_nim/oracle",
         "api_base": "http://127.0.0.1:8600/v1",
         "api_key": "cab-oracle",
         "max_retries": 0,
-        "num_retries": 0,
+        "num_retries": RATE_LIMIT_RETRIES,
     }
+    flaky = config["model_list"][len(catalog.models) + 3]["litellm_params"]
+    assert flaky["model"] == "nvidia_nim/flaky" and flaky["num_retries"] == 0
     assert config["router_settings"]["model_group_alias"][gemini_alias("oracle")] == "oracle"
     assert config["general_settings"]["custom_auth"] == "runner.proxy._auth.user_api_key_auth"
 

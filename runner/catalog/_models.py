@@ -6,7 +6,9 @@ These pydantic models are the single source for `models.toml`, `images/<agent>/a
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -58,8 +60,22 @@ class Price(Strict):
     source: str = Field(min_length=1, description="Where the price was read, with its date")
 
 
+class ServingKind(StrEnum):
+    hosted = "hosted"  # a provider's API (NIM): its base URL is in models.toml
+    # Any OpenAI-compatible server someone runs (vLLM, SGLang, llama-server, Ollama): base URL
+    # and budget come from the environment of whoever runs the sweep.
+    self_hosted = "self-hosted"
+
+
 class Serving(Strict):
     """How the LiteLLM proxy reaches the model."""
+
+    kind: ServingKind = ServingKind.hosted
+    api_base_env: str | None = Field(
+        default=None,
+        pattern=r"^[A-Z_][A-Z0-9_]*$",
+        description="Environment variable holding the base URL (self-hosted: required)",
+    )
 
     route: str = Field(
         min_length=1,
@@ -73,6 +89,21 @@ class Serving(Strict):
         pattern=r"^[A-Z_][A-Z0-9_]*$",
         description="Environment variable holding the key; optional (the public sweep is keyless)",
     )
+
+    @model_validator(mode="after")
+    def _base_url_source(self) -> Serving:
+        if self.kind is ServingKind.self_hosted and not self.api_base_env:
+            raise ValueError("a self-hosted model takes its base URL from api_base_env")
+        if self.api_base_env and self.api_base is not None:
+            raise ValueError("give api_base or api_base_env, not both")
+        return self
+
+    def base_url(self, environ: Mapping[str, str] | None = None) -> str | None:
+        """The base URL the proxy calls: api_base, or the value of api_base_env."""
+        if self.api_base_env:
+            env = os.environ if environ is None else environ
+            return env.get(self.api_base_env) or None
+        return str(self.api_base).rstrip("/") if self.api_base is not None else None
 
 
 class ToolCalling(Strict):
@@ -141,8 +172,39 @@ class HostModel(Strict):
         return self
 
 
+class Endpoint(Strict):
+    """What one serving endpoint (a LiteLLM provider route, e.g. nvidia_nim) allows per key."""
+
+    rpm_per_key: int | None = Field(
+        default=None,
+        ge=1,
+        description="Requests per minute per key; the environment's CAB_RPM_<ENDPOINT> overrides "
+        "it (a paid key). None: no budget is enforced",
+    )
+    source: str | None = Field(default=None, description="Where the number was read")
+
+
+def rpm_env(endpoint: str) -> str:
+    """The environment variable that overrides `endpoint`'s budget, e.g. CAB_RPM_NVIDIA_NIM."""
+    return "CAB_RPM_" + endpoint.upper().replace("-", "_")
+
+
+def endpoint_of(route: str) -> str:
+    """The endpoint a LiteLLM route reaches: its provider prefix (nvidia_nim/x/y -> nvidia_nim)."""
+    return route.split("/", 1)[0]
+
+
 class ModelCatalog(Strict):
     methodology_version: MethodologyVersion
+    calibration_provider: str = Field(
+        default="nvidia_nim",
+        pattern=r"^[a-z][a-z0-9_]*$",
+        description="LiteLLM provider route the calibration models are served through: the "
+        "host models' route, so calibration exercises the same bridges",
+    )
+    endpoint: dict[str, Endpoint] = Field(
+        default_factory=dict, description="Budgets by endpoint (the route's provider prefix)"
+    )
     models: list[HostModel] = Field(alias="model")
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
@@ -155,6 +217,18 @@ class ModelCatalog(Strict):
                 raise ValueError(f"duplicate model id {m.id!r}")
             seen.add(m.id)
         return self
+
+    def rpm_budget(self, endpoint: str, environ: Mapping[str, str] | None = None) -> int | None:
+        """Requests per minute per key for `endpoint`: CAB_RPM_<ENDPOINT> from the environment
+        (0: none), else models.toml's `[endpoint.<name>] rpm_per_key`, else None."""
+        env = os.environ if environ is None else environ
+        raw = env.get(rpm_env(endpoint), "").strip()
+        if raw:
+            if not raw.isdigit():
+                raise ValueError(f"{rpm_env(endpoint)}={raw!r}: want a whole number of requests")
+            return int(raw) or None
+        spec = self.endpoint.get(endpoint)
+        return spec.rpm_per_key if spec else None
 
     def get(self, model_id: str) -> HostModel:
         for m in self.models:

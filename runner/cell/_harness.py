@@ -146,6 +146,7 @@ def shard_context(
     slow_latency_s: float = 2.0,
     limits: Limits | None = None,
     progress: Callable[[str], None] = lambda _m: None,
+    shards_at_once: int = 1,
 ) -> Iterator[CellContext]:
     """Start the oracle (when calibration models are wanted) and one proxy, for all cells.
     Calibration and host models never share a proxy (the plan packs them apart)."""
@@ -155,7 +156,7 @@ def shard_context(
             "a shard's proxy never serves calibration and host models together: run them as "
             "separate shards (cab plan packs them apart)"
         )
-    from runner.oracle import OracleServer, OracleSettings, load_oracle_tasks
+    from runner.oracle import OracleServer, OracleSettings, emulation_from_env, load_oracle_tasks
     from runner.proxy import ProxyServer
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -174,17 +175,20 @@ def shard_context(
                 flaky_rate=flaky_rate,
                 slow_latency_s=slow_latency_s,
                 stall_s=10.0,
+                emulate=emulation_from_env(),
             )
             oracle = OracleServer(settings).start()
             stack.callback(oracle.stop)
             oracle_url = oracle.url
-            progress(f"oracle serving calibration models at {oracle.url}")
+            mode = f" (emulating {settings.emulate.profile})" if settings.emulate else ""
+            progress(f"oracle serving calibration models at {oracle.url}{mode}")
         progress("starting the LiteLLM proxy")
         proxy = ProxyServer(
             catalog.models,
             usage_dir=out_dir / ".usage",
             oracle_url=oracle_url,
             models=list(models),
+            shards_at_once=shards_at_once,
         )
         stack.enter_context(proxy)
         proxy.socket_path.chmod(0o666)  # the agent's uid inside the container must connect

@@ -154,9 +154,12 @@ class CellResult:
 def model_route(catalog: Catalog, model: str) -> tuple[str, str]:
     """(LiteLLM route, endpoint identity) a receipt records for `model`."""
     if model in CALIBRATION_MODELS:
-        return f"openai/{model}", f"calibration:{model}"
+        from runner.proxy import calibration_route
+
+        return calibration_route(catalog.models, model), f"calibration:{model}"
     spec = catalog.models.get(model)
-    endpoint = str(spec.serving.api_base) if spec.serving.api_base else spec.serving.route
+    base = spec.serving.base_url()
+    endpoint = base if base else spec.serving.route
     return spec.serving.route, endpoint
 
 

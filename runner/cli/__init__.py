@@ -15,6 +15,7 @@ from runner.cli._common import Ctx
 from runner.cli._doctor import doctor
 from runner.cli._images import images
 from runner.cli._keys import keys
+from runner.cli._models import models
 from runner.cli._oracle import oracle
 from runner.cli._plan import plan
 from runner.cli._proxy import proxy
@@ -52,6 +53,7 @@ for command in (
     images,
     tasks,
     proxy,
+    models,
     oracle,
     keys,
     receipts,

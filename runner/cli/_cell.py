@@ -69,6 +69,7 @@ def _run(
     flaky_rate: float,
     resume: bool,
     as_json: bool,
+    shards_at_once: int = 1,
 ) -> list[CellResult]:
     out_dir = out_dir.resolve()  # bind mounts and git work trees need absolute paths
     with catalog_errors():
@@ -106,7 +107,13 @@ def _run(
     if cells:
         try:
             with shard_context(
-                catalog, out_dir, key, models=models, flaky_rate=flaky_rate, progress=progress
+                catalog,
+                out_dir,
+                key,
+                models=models,
+                flaky_rate=flaky_rate,
+                progress=progress,
+                shards_at_once=shards_at_once,
             ) as cell_ctx:
                 results = run_many(cells, cell_ctx, concurrency=concurrency, on_result=report)
         except (CellError, SandboxError, ProxyStartError, OSError) as exc:
@@ -184,6 +191,14 @@ def cell_run(
     is_flag=True,
     help="Run every cell again, even those that already have a valid receipt.",
 )
+@click.option(
+    "--shards-at-once",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Shards running at the same time on the same keys: this shard's proxy paces each "
+    "endpoint to its budget (models.toml [endpoint.*], CAB_RPM_<ENDPOINT>) divided by this.",
+)
 @_out_option
 @_key_option
 @_runner_option
@@ -196,6 +211,7 @@ def cell_run_many(
     cells_file: TextIO | None,
     concurrency: int,
     no_resume: bool,
+    shards_at_once: int,
     out_dir: Path,
     key_path: Path | None,
     runner_id: str | None,
@@ -223,7 +239,16 @@ def cell_run_many(
     except PlanError as exc:
         raise InputError(str(exc)) from None
     results = _run(
-        ctx, wanted, out_dir, key_path, runner_id, concurrency, flaky_rate, not no_resume, as_json
+        ctx,
+        wanted,
+        out_dir,
+        key_path,
+        runner_id,
+        concurrency,
+        flaky_rate,
+        not no_resume,
+        as_json,
+        shards_at_once=shards_at_once,
     )
     done = completed_cells(
         out_dir, load_or_create_key(key_path or ctx.root / DEFAULT_KEY, runner_id).trust_store()

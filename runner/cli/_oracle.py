@@ -39,6 +39,38 @@ def oracle() -> None:
     show_default=True,
     help="Seconds the slow model waits before answering.",
 )
+@click.option(
+    "--emulate",
+    type=click.Choice(["nim"]),
+    default=None,
+    help="Behave like a hosted endpoint: chat completions only (404 on /v1/responses and "
+    "/v1/messages), /v1/models lists only --hosted models, a per-key --rpm limit answering "
+    "429 with Retry-After, reasoning_content in replies.",
+)
+@click.option(
+    "--rpm",
+    type=click.IntRange(min=0),
+    default=None,
+    help="With --emulate: requests per minute per key (default: NIM's reported 40; 0: none).",
+)
+@click.option(
+    "--hosted",
+    default=None,
+    help="With --emulate: comma-separated models it hosts (default: every calibration model).",
+)
+@click.option(
+    "--token-latency",
+    type=float,
+    default=0.0,
+    show_default=True,
+    help="With --emulate: seconds added per output token.",
+)
+@click.option(
+    "--request-log",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="With --emulate: append one JSON line per request (time, route, model, status, key).",
+)
 @pass_ctx
 def oracle_serve(
     ctx: Ctx,
@@ -49,9 +81,38 @@ def oracle_serve(
     seed: int,
     stall_s: float,
     slow_latency: float,
+    emulate: str | None,
+    rpm: int | None,
+    hosted: str | None,
+    token_latency: float,
+    request_log: Path | None,
 ) -> None:
     """Serve the calibration models over the OpenAI and Anthropic APIs until interrupted."""
-    from runner.oracle import OracleSettings, TaskLoadError, load_oracle_tasks, serve
+    from runner.oracle import (
+        MODELS,
+        NIM_DEFAULT_RPM,
+        Emulation,
+        OracleSettings,
+        TaskLoadError,
+        load_oracle_tasks,
+        serve,
+    )
+
+    if emulate is None and (rpm is not None or hosted or token_latency or request_log):
+        raise InputError("--rpm, --hosted, --token-latency and --request-log need --emulate")
+    emulation = None
+    if emulate is not None:
+        names = tuple(m.strip() for m in hosted.split(",") if m.strip()) if hosted else None
+        unknown = [m for m in names or () if m not in MODELS]
+        if unknown:
+            raise InputError(f"--hosted: {unknown[0]!r} is not a calibration model")
+        emulation = Emulation(
+            profile=emulate,
+            rpm_per_key=NIM_DEFAULT_RPM if rpm is None else (rpm or None),
+            hosted=names,
+            token_latency_s=token_latency,
+            log_path=request_log,
+        )
 
     with catalog_errors():
         try:
@@ -59,6 +120,7 @@ def oracle_serve(
         except TaskLoadError as exc:
             raise InputError(str(exc)) from None
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    settings = OracleSettings(tasks, flaky_rate, seed, stall_s, slow_latency)
-    click.echo(f"oracle: {len(tasks)} tasks, listening on http://{host}:{port}", err=True)
+    settings = OracleSettings(tasks, flaky_rate, seed, stall_s, slow_latency, emulate=emulation)
+    mode = f" emulating {emulate} ({emulation.rpm_per_key or 'no'} rpm/key)" if emulation else ""
+    click.echo(f"oracle: {len(tasks)} tasks{mode}, listening on http://{host}:{port}", err=True)
     serve(settings, host=host, port=port)

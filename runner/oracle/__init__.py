@@ -1,6 +1,13 @@
 """Calibration models: a deterministic OpenAI / Anthropic compatible server (`cab oracle serve`)."""
 
 from runner.oracle._conversation import Conversation, Message, Reply, Tool, ToolCall, Usage
+from runner.oracle._emulate import (
+    NIM_DEFAULT_RPM,
+    PROFILES,
+    Emulation,
+    emulation_from_env,
+    minute_counts,
+)
 from runner.oracle._plan import (
     Behaviour,
     EditFormat,
@@ -30,10 +37,13 @@ from runner.oracle._wire import (
 
 __all__ = [
     "MODELS",
+    "NIM_DEFAULT_RPM",
+    "PROFILES",
     "BadRequest",
     "Behaviour",
     "Conversation",
     "EditFormat",
+    "Emulation",
     "Message",
     "OracleServer",
     "OracleSettings",
@@ -44,6 +54,7 @@ __all__ = [
     "ToolCall",
     "Usage",
     "detect_edit_format",
+    "emulation_from_env",
     "find_edit_tool",
     "find_finish_tool",
     "find_shell_tool",
@@ -53,6 +64,7 @@ __all__ = [
     "load_oracle_task",
     "load_oracle_tasks",
     "make_app",
+    "minute_counts",
     "parse_chat",
     "parse_gemini",
     "parse_messages",

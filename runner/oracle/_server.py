@@ -21,6 +21,13 @@ from aiohttp import web
 from runner.catalog import CALIBRATION_MODELS, CELL_HEADER
 from runner.oracle._cheat import attempt_of
 from runner.oracle._conversation import Conversation, Reply, Usage, usage_for
+from runner.oracle._emulate import (
+    Emulation,
+    add_reasoning,
+    key_id,
+    reasoning_chunk,
+    retry_after_header,
+)
 from runner.oracle._plan import Behaviour, plan_reply
 from runner.oracle._tasks import OracleTask
 from runner.oracle._wire import (
@@ -79,6 +86,9 @@ class OracleSettings:
     # The attempt `cheat` plays when the request names no cell (a host route to this server gets
     # no cell header): one exploit chosen for every request.
     cheat_attempt: int = 1
+    # None: the plain oracle (every API, every model). Else the endpoint it emulates
+    # (runner/oracle/_emulate.py): chat only, its hosted models, its rate limit.
+    emulate: Emulation | None = None
     _rng: random.Random = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -94,7 +104,14 @@ class OracleSettings:
 Api = str  # "chat" | "responses" | "messages"
 
 
-def _error(api: Api, status: int, message: str, kind: str, code: str | None = None) -> web.Response:
+def _error(
+    api: Api,
+    status: int,
+    message: str,
+    kind: str,
+    code: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> web.Response:
     if api == "messages":
         anthropic = {400: "invalid_request_error", 404: "not_found_error", 429: "rate_limit_error"}
         body: dict[str, Any] = {
@@ -103,7 +120,7 @@ def _error(api: Api, status: int, message: str, kind: str, code: str | None = No
         }
     else:
         body = {"error": {"message": message, "type": kind, "param": None, "code": code}}
-    return web.json_response(body, status=status)
+    return web.json_response(body, status=status, headers=headers)
 
 
 def _sse(event: str | None, data: str) -> bytes:
@@ -130,11 +147,65 @@ class OracleApp:
         return web.json_response({"status": "ok", "tasks": len(self.settings.tasks)})
 
     async def _models(self, request: web.Request) -> web.Response:
-        data = [{"id": m, "object": "model", "owned_by": "cab-oracle"} for m in MODELS]
+        emulate = self.settings.emulate
+        names = emulate.listed(tuple(MODELS)) if emulate else list(MODELS)
+        if emulate:
+            emulate.record(
+                method="GET",
+                path=request.path,
+                model=None,
+                status=200,
+                key=key_id(request.headers.get("Authorization")),
+            )
+        data = [{"id": m, "object": "model", "owned_by": "cab-oracle"} for m in names]
         return web.json_response({"object": "list", "data": data})
+
+    def _emulated_refusal(
+        self, request: web.Request, api: Api, model: str | None
+    ) -> web.Response | None:
+        """What the emulated endpoint answers instead of a reply (logged either way): 404 off
+        the chat route or for a model it does not host, 429 over the key's budget."""
+        emulate = self.settings.emulate
+        if emulate is None:
+            return None
+        key = key_id(request.headers.get("Authorization"))
+        refusal: web.Response | None = None
+        if api != "chat":
+            refusal = _error(api, 404, f"404 page not found: {request.path}", "not_found")
+        elif model is None or not emulate.hosts(model, tuple(MODELS)):
+            refusal = _error(
+                api,
+                404,
+                f"Function id or model '{model}' not found",
+                "invalid_request_error",
+                "model_not_found",
+            )
+        else:
+            wait = emulate.admit(key)
+            if wait is not None:
+                refusal = _error(
+                    api,
+                    429,
+                    "Too Many Requests",
+                    "rate_limit_error",
+                    headers={"Retry-After": retry_after_header(wait)},
+                )
+        status = 200 if refusal is None else refusal.status
+        emulate.record(
+            method=request.method,
+            path=request.path,
+            model=model,
+            status=status,
+            key=key,
+            cell=request.headers.get(CELL_HEADER),
+        )
+        return refusal
 
     async def _count_tokens(self, request: web.Request) -> web.Response:
         raw = await request.read()
+        refused = self._emulated_refusal(request, "messages", None)
+        if refused is not None:
+            return refused
         return web.json_response({"input_tokens": max(1, len(raw) // 4)})
 
     def _route(
@@ -142,6 +213,10 @@ class OracleApp:
     ) -> Callable[[web.Request], Any]:
         async def handler(request: web.Request) -> web.StreamResponse:
             raw = await request.read()
+            if api != "chat":
+                refused = self._emulated_refusal(request, api, None)
+                if refused is not None:
+                    return refused
             try:
                 body = json.loads(raw)
                 conv = parse(body, len(raw))
@@ -151,6 +226,9 @@ class OracleApp:
                     "%s %s -> 400 malformed request: %s", request.method, request.path, message
                 )
                 return _error(api, 400, message, "invalid_request_error")
+            refused = self._emulated_refusal(request, api, conv.model)
+            if refused is not None:
+                return refused
             behaviour = MODELS.get(conv.model)
             if behaviour is None:
                 log.warning(
@@ -192,10 +270,16 @@ class OracleApp:
             if fault == "badjson":
                 log.info("%s %s model=flaky -> injected wrong JSON", request.method, request.path)
                 return _bad_json(api, conv.stream)
+            emulate = self.settings.emulate
+            if emulate is not None and emulate.token_latency_s > 0:
+                await asyncio.sleep(emulate.token_latency_s * usage.output_tokens)
             if not conv.stream:
                 if stall:
                     await asyncio.sleep(self.settings.stall_s)
-                return web.json_response(_RENDER[api](conv, reply, usage))
+                body = _RENDER[api](conv, reply, usage)
+                if emulate is not None and emulate.reasoning:
+                    body = add_reasoning(body)
+                return web.json_response(body)
             return await self._stream(request, api, conv, reply, usage, stall)
 
         return handler
@@ -213,7 +297,8 @@ class OracleApp:
             headers={"content-type": "text/event-stream", "cache-control": "no-cache"}
         )
         await resp.prepare(request)
-        events: list[bytes] = list(_stream_events(api, conv, reply, usage))
+        reasoning = self.settings.emulate is not None and self.settings.emulate.reasoning
+        events: list[bytes] = list(_stream_events(api, conv, reply, usage, reasoning))
         for i, event in enumerate(events):
             if stall and i == len(events) // 2:
                 # Hang mid-stream, then drop the connection without the terminator.
@@ -244,10 +329,15 @@ _RENDER: dict[Api, Callable[[Conversation, Reply, Usage], dict[str, Any]]] = {
 }
 
 
-def _stream_events(api: Api, conv: Conversation, reply: Reply, usage: Usage) -> Iterator[bytes]:
+def _stream_events(
+    api: Api, conv: Conversation, reply: Reply, usage: Usage, reasoning: bool = False
+) -> Iterator[bytes]:
     if api == "chat":
-        for data in chat_stream(conv, reply, usage):
+        for i, data in enumerate(chat_stream(conv, reply, usage)):
             yield _sse(None, data)
+            extra = reasoning_chunk(data) if reasoning and i == 0 else None
+            if extra is not None:
+                yield _sse(None, extra)
     elif api == "responses":
         for event, data in responses_stream(conv, reply, usage):
             yield _sse(event, data)

@@ -7,11 +7,14 @@ loaded by LiteLLM by dotted path; they import LiteLLM, so they are not imported 
 from runner.proxy._config import (
     ConfigError,
     build_config,
+    calibration_route,
     dump_config,
     gemini_alias,
     prices,
+    rate_shares,
 )
 from runner.proxy._keys import CellKey, KeyRejected, mint_cell_key, verify_cell_key
+from runner.proxy._probe import ModelProbe, ProbeReport, probe_models, tool_call_problem
 from runner.proxy._server import ProxyServer, ProxyStartError, free_port
 from runner.proxy._usage_log import (
     UsageRecord,
@@ -25,18 +28,24 @@ __all__ = [
     "CellKey",
     "ConfigError",
     "KeyRejected",
+    "ModelProbe",
+    "ProbeReport",
     "ProxyServer",
     "ProxyStartError",
     "UsageRecord",
     "build_config",
+    "calibration_route",
     "dump_config",
     "escapes_file",
     "free_port",
     "gemini_alias",
     "mint_cell_key",
     "prices",
+    "probe_models",
+    "rate_shares",
     "read_escapes",
     "read_usage",
+    "tool_call_problem",
     "usage_file",
     "verify_cell_key",
 ]

@@ -3,24 +3,70 @@
 from __future__ import annotations
 
 import json
+import os
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml  # type: ignore[import-untyped]
 
-from runner.catalog import CALIBRATION_MODELS, ModelCatalog
+from runner.catalog import CALIBRATION_MODELS, ModelCatalog, endpoint_of, rpm_env
 
 AUTH_HOOK = "runner.proxy._auth.user_api_key_auth"
 USAGE_CALLBACK = "runner.proxy._usage.usage_logger"
-CELL_HEADER_CALLBACK = "runner.proxy._hooks.cell_header"
+# The one pre-call hook: paces requests to the endpoint's budget, then names the cell.
+PRE_CALL_CALLBACK = "runner.proxy._hooks.pre_call"
 ORACLE_KEY = "cab-oracle"  # the oracle checks no key, but OpenAI clients insist on one
 KEYLESS = "cab-keyless"
 
 
+# How often the proxy itself retries a request the endpoint refused with 429 (LiteLLM's router
+# waits out Retry-After, up to 60 s, between tries): a paced proxy rarely sees one, and a cell
+# whose requests still fail after these ends infra_error with the 429s as evidence.
+RATE_LIMIT_RETRIES = 6
+# The calibration model whose injected faults (500, 429, stalls) are the test: never retried here.
+FAULTY = "flaky"
+
+
 class ConfigError(ValueError):
     pass
+
+
+def calibration_route(catalog: ModelCatalog, name: str) -> str:
+    """The LiteLLM route that serves calibration model `name`: the host models' provider."""
+    return f"{catalog.calibration_provider}/{name}"
+
+
+def rate_shares(
+    catalog: ModelCatalog,
+    models: Sequence[str],
+    *,
+    shards_at_once: int = 1,
+    environ: Mapping[str, str] | None = None,
+) -> dict[str, dict[str, Any]]:
+    """Per model served, the endpoint it shares a key on and this proxy's share of that
+    endpoint's budget (requests per minute / shards running at once). Host models take their
+    endpoint's budget from models.toml (CAB_RPM_<ENDPOINT> overrides); calibration models are
+    paced only when that variable is set, since the plain oracle has no limit."""
+    if shards_at_once < 1:
+        raise ConfigError(f"shards at once must be at least 1, not {shards_at_once}")
+    env = os.environ if environ is None else environ
+    shares: dict[str, dict[str, Any]] = {}
+    for name in models:
+        if name in CALIBRATION_MODELS:
+            endpoint = catalog.calibration_provider
+            if not env.get(rpm_env(endpoint), "").strip():
+                continue
+        else:
+            endpoint = endpoint_of(catalog.get(name).serving.route)
+        try:
+            budget = catalog.rpm_budget(endpoint, env)
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
+        if budget is not None:
+            shares[name] = {"endpoint": endpoint, "rpm": budget / shards_at_once}
+    return shares
 
 
 def gemini_alias(model_name: str) -> str:
@@ -33,6 +79,7 @@ def build_config(
     *,
     oracle_url: str | None = None,
     models: Sequence[str] | None = None,
+    environ: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """A LiteLLM proxy config. `models` selects catalog ids and calibration names (default: all
     catalog models, plus the calibration models when an oracle URL is given). Keys are referenced
@@ -51,24 +98,35 @@ def build_config(
     for name in wanted:
         if name in CALIBRATION_MODELS:
             params: dict[str, Any] = {
-                "model": f"openai/{name}",
+                "model": calibration_route(catalog, name),
                 "api_base": f"{str(oracle_url).rstrip('/')}/v1",
                 "api_key": ORACLE_KEY,
-                # flaky's faults must reach the agent: retries are the agent's to make.
+                # The OpenAI client's own retries stay off (they would hide what the proxy
+                # meters); the router waits out an endpoint's 429s, except for flaky, whose
+                # faults must reach the agent: its retries are the agent's to make.
                 "max_retries": 0,
-                "num_retries": 0,
+                "num_retries": 0 if name == FAULTY else RATE_LIMIT_RETRIES,
             }
             info: dict[str, Any] = {"cab_kind": "calibration"}
         else:
             m = catalog.get(name)
             params = {"model": m.serving.route}
-            if m.serving.api_base is not None:
-                params["api_base"] = str(m.serving.api_base).rstrip("/")
+            base = m.serving.base_url(environ)
+            if m.serving.api_base_env and not base:
+                raise ConfigError(
+                    f"{name}: its base URL comes from ${m.serving.api_base_env}, which is unset"
+                )
+            if base is not None:
+                params["api_base"] = base
             # Keyless endpoints still get a placeholder: OpenAI-style clients refuse no key.
             params["api_key"] = (
                 f"os.environ/{m.serving.api_key_env}" if m.serving.api_key_env else KEYLESS
             )
-            info = {"cab_kind": "host", "cab_status": m.status.value}
+            info = {
+                "cab_kind": "host",
+                "cab_status": m.status.value,
+                "cab_serving": m.serving.kind.value,
+            }
             if m.price is not None:
                 params["input_cost_per_token"] = m.price.input_per_mtok_usd / 1e6
                 params["output_cost_per_token"] = m.price.output_per_mtok_usd / 1e6
@@ -81,7 +139,7 @@ def build_config(
             "num_retries": 2,
         },
         "litellm_settings": {
-            "callbacks": [USAGE_CALLBACK, CELL_HEADER_CALLBACK],
+            "callbacks": [USAGE_CALLBACK, PRE_CALL_CALLBACK],
             "drop_params": True,
             "request_timeout": 600,
             "telemetry": False,

@@ -21,7 +21,7 @@ from types import TracebackType
 
 import runner
 from runner.catalog import ModelCatalog
-from runner.proxy._config import build_config, dump_config, gemini_alias, prices
+from runner.proxy._config import build_config, dump_config, gemini_alias, prices, rate_shares
 from runner.proxy._keys import mint_cell_key
 from runner.proxy._relay import UnixRelay
 
@@ -74,6 +74,7 @@ class ProxyServer:
         workdir: Path | None = None,
         startup_timeout_s: float = 120.0,
         keep_workdir: bool = False,
+        shards_at_once: int = 1,
     ) -> None:
         self.catalog = catalog
         self.usage_dir = usage_dir.resolve()
@@ -92,6 +93,9 @@ class ProxyServer:
         self._relay: UnixRelay | None = None
         self.log_path = self.workdir / "litellm.log"
         self.startup_s: float | None = None
+        # Proxies running at once on the same keys: each paces to its share of the budget.
+        self.shards_at_once = shards_at_once
+        self.rates: dict[str, dict[str, object]] = {}
 
     @property
     def url(self) -> str:
@@ -108,11 +112,14 @@ class ProxyServer:
         config_path = self.workdir / "litellm.yaml"
         config = build_config(self.catalog, oracle_url=self.oracle_url, models=self.models)
         config_path.write_text(dump_config(config))
+        served = [d["model_name"] for d in config["model_list"]]
+        self.rates = rate_shares(self.catalog, served, shards_at_once=self.shards_at_once)
         settings_path = self.workdir / "cab-proxy.json"
         settings = {
             "usage_dir": str(self.usage_dir),
             "prices": prices(self.catalog),
             "aliases": config["router_settings"]["model_group_alias"],
+            "rates": self.rates,
         }
         settings_path.write_text(json.dumps(settings))
         package_root = str(Path(runner.__file__).resolve().parents[1])
