@@ -10,7 +10,7 @@ import math
 
 from runner.receipts import BlastRadius, Outcome
 
-METHODOLOGY_MAJOR = 2
+METHODOLOGY_MAJOR = 3
 
 # Cost: mean cost per scored attempt in USD, log-scaled between two fixed points.
 COST_BEST_USD = 0.01  # at or below: score 1
