@@ -1,0 +1,5 @@
+import sys
+
+from fleetkit.cli import main
+
+sys.exit(main())
