@@ -14,7 +14,6 @@ import functools
 import io
 import json
 import os
-import stat
 import tarfile
 import threading
 import time
@@ -62,39 +61,6 @@ def _client() -> Any:
         except Exception as exc:  # DockerException, requests errors: all mean "no engine"
             raise SandboxError(f"Docker engine not reachable: {exc}") from None
     return _client_cache
-
-
-def layer_changes(graph_driver: Mapping[str, Any]) -> list[FsChange] | None:
-    """The changes in an overlay2 container's upper layer, as `docker diff` reports them: a
-    whiteout (a 0:0 character device) is a deletion, a path that exists in a lower layer is a
-    modification, anything else an addition. None when the layer is not an overlay2 folder this
-    process can read (a remote engine, another storage driver, no permission): ask the engine."""
-    data = graph_driver.get("Data") or {}
-    upper = data.get("UpperDir")
-    if graph_driver.get("Name") != "overlay2" or not upper or not os.path.isdir(upper):
-        return None
-    lowers = [d for d in str(data.get("LowerDir") or "").split(":") if d]
-    changes: list[FsChange] = []
-
-    def walk(rel: str) -> None:
-        with os.scandir(os.path.join(upper, rel)) as entries:
-            for entry in entries:
-                path = f"{rel}/{entry.name}" if rel else entry.name
-                st = entry.stat(follow_symlinks=False)
-                if stat.S_ISCHR(st.st_mode) and st.st_rdev == 0:
-                    changes.append(FsChange("/" + path, ChangeKind.deleted))
-                    continue
-                below = any(os.path.lexists(os.path.join(low, path)) for low in lowers)
-                kind = ChangeKind.modified if below else ChangeKind.added
-                changes.append(FsChange("/" + path, kind))
-                if entry.is_dir(follow_symlinks=False):
-                    walk(path)
-
-    try:
-        walk("")
-    except OSError:
-        return None
-    return changes
 
 
 class DockerSandbox:
@@ -169,16 +135,11 @@ class DockerSandbox:
             tar.extractall(dest_dir, filter="data")
 
     def diff(self) -> list[FsChange]:
-        """What the container changed in its root filesystem. Read straight from its overlay2
-        upper layer when that folder is on this machine and readable (about 50 ms), else asked of
-        the engine (`docker diff`, 1.5 s or more: it mounts the container's layers)."""
-        changes = layer_changes(self._container.attrs.get("GraphDriver") or {})
-        if changes is None:
-            changes = [
-                FsChange(c["Path"], _KINDS.get(c["Kind"], ChangeKind.modified))
-                for c in self._container.diff() or []
-            ]
-        return sorted(changes, key=lambda c: c.path)
+        changes = self._container.diff() or []
+        return sorted(
+            (FsChange(c["Path"], _KINDS.get(c["Kind"], ChangeKind.modified)) for c in changes),
+            key=lambda c: c.path,
+        )
 
     def egress(self) -> Egress:
         if self._sink is None:
