@@ -93,7 +93,7 @@ def test_config_covers_catalog_and_calibration(root: Path) -> None:
         "num_retries": RATE_LIMIT_RETRIES,
     }
     flaky = config["model_list"][len(catalog.models) + 3]["litellm_params"]
-    assert flaky["model"] == "nvidia_nim/flaky" and flaky["num_retries"] == 0
+    assert flaky["model"] == "openai/flaky" and flaky["num_retries"] == 0
     assert config["router_settings"]["model_group_alias"][gemini_alias("oracle")] == "oracle"
     assert config["general_settings"]["custom_auth"] == "runner.proxy._auth.user_api_key_auth"
 

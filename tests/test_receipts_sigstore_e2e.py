@@ -90,13 +90,13 @@ def test_the_cli_verifies_it_against_a_trust_dir(
     tmp_path: Path, sigstore: PrivateSigstore, trust: Path
 ) -> None:
     path, _ = _write(tmp_path, sigstore)
-    out = CliRunner().invoke(main, ["receipts", "verify", str(path), "--trust-dir", str(trust)])
+    # The receipt is synthetic (no agent image behind it): the image check is tested elsewhere.
+    verify = ["receipts", "verify", "--no-check-images", str(path)]
+    out = CliRunner().invoke(main, [*verify, "--trust-dir", str(trust)])
     assert out.exit_code == 0, out.output
     assert out.output.endswith("1/1 receipts ok (1 official, 0 community), 0 failed\n")
     # The same file against the project's own keys/ (no signer named yet): one line, exit 1.
-    out = CliRunner().invoke(
-        main, ["receipts", "verify", str(path), "--trust-dir", str(ROOT / "keys")]
-    )
+    out = CliRunner().invoke(main, [*verify, "--trust-dir", str(ROOT / "keys")])
     assert out.exit_code == 1 and "no sigstore identities are trusted" in out.output
 
 

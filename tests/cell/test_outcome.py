@@ -158,7 +158,7 @@ def test_run_cell_pass(tmp_path: Path, catalog: Catalog, runner_key: RunnerKey) 
     assert (receipt["outcome"], receipt["infra_retries"], receipt["failure_class"]) == (
         "passed", 0, None)  # fmt: skip
     assert receipt["agent"] == {"name": "codex", "version": "1.2.3", "image": IMAGE.tag,
-                                "image_digest": IMAGE.image_id}  # fmt: skip
+                                "image_digest": IMAGE.image_id, "image_identity": None}  # fmt: skip
     usage = receipt["usage"]
     assert (usage["requests"], usage["failed_requests"]) == (2, 0)
     assert (usage["input_tokens"], usage["output_tokens"]) == (150, 30)
