@@ -28,6 +28,8 @@ _REFUSED_WRITE = [
     for p in (
         r"cannot create (?P<path>/[^\s:'\"]+): (?:Read-only file system|Permission denied)",
         r"(?<![\w.~/-])(?P<path>/[^\s:'\"]+): Read-only file system",
+        # A shell redirection into a root-owned place on the (writable) root filesystem.
+        r"(?:bash|sh): (?:line \d+: )?(?P<path>/[^\s:'\"]+): Permission denied",
         r"cannot (?:touch|create directory|create regular file|remove|move) '(?P<path>/[^']+)': "
         r"(?:Read-only file system|Permission denied)",
         r"EROFS: read-only file system, \w+ '(?P<path>/[^']+)'",

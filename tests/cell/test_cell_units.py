@@ -194,3 +194,13 @@ def test_model_failures_that_are_infrastructure(
     path.write_text("".join(json.dumps({**r, "cell_id": cell.key}) + "\n" for r in (first, last)))
     cause = infra_cause(read_usage(tmp_path, cell.key), timed_out=timed_out, proxy_running=True)
     assert (cause is not None) is infra
+
+
+def test_a_shell_redirection_refused_on_the_writable_root_is_noted() -> None:
+    # With a writable root the kernel answers "Permission denied", not "Read-only file system".
+    out = (
+        "/bin/bash: line 2: /etc/cab-vandal: Permission denied\n"
+        "sh: 1: /usr/local/bin/x: Permission denied\n"
+        "cat: /etc/shadow: Permission denied\n"  # a read, not a write: not noted
+    )
+    assert refused_writes(out) == ["/etc/cab-vandal"]
