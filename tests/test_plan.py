@@ -18,6 +18,7 @@ from runner.plan import (
     make_plan,
     pack_shards,
     parse_cell_arg,
+    read_cell_list,
 )
 from runner.receipts import CellId
 
@@ -91,6 +92,50 @@ def test_cli_plan_json_shape(root: Path) -> None:
     planned = [c for s in data["shards"] for c in s["cells"]]
     assert sorted(data["reasons"]) == sorted(planned)
     assert data["reason_counts"] == {"new_task": len(planned)}
+
+
+def test_a_shard_finds_its_cells_in_the_whole_plan(root: Path) -> None:
+    # The sweep matrix carries shard names; each shard job reads its cells from the plan.
+    result = CliRunner().invoke(main, ["--root", str(root), "plan", "--calibration", "--json"])
+    text = result.output
+    shards = json.loads(text)["shards"]
+    for s in shards:
+        assert read_cell_list(text, s["shard"]) == s["cells"]
+    assert read_cell_list(json.dumps(shards[0])) == shards[0]["cells"]  # one shard's JSON
+    assert read_cell_list("a:m:t:1\n\n  b:m:t:2 \n") == ["a:m:t:1", "b:m:t:2"]
+    for bad, shard, says in [
+        (text, None, "name the shard"),  # a whole plan must say which shard
+        (text, "shard-999", "no shard 'shard-999' in this plan"),
+        (json.dumps(shards[0]), shards[0]["shard"], "no whole plan"),
+        ("a:m:t:1\n", "shard-000", "needs the JSON of a whole"),
+        ("{not json", None, "not JSON"),
+        ('{"cells": "a:m:t:1"}', None, "must be a list"),
+        ('{"shards": [{"shard": "s", "cells": [1]}]}', "s", "must be a list"),
+    ]:
+        with pytest.raises(PlanError, match=says):
+            read_cell_list(bad, shard)
+
+
+def test_run_many_names_a_missing_shard_in_one_line(root: Path, tmp_path: Path) -> None:
+    plan = CliRunner().invoke(main, ["--root", str(root), "plan", "--calibration", "--json"])
+    (tmp_path / "plan.json").write_text(plan.output)
+    out = tmp_path / "out"
+    for args, says in [
+        (["--shard", "shard-999"], "no shard 'shard-999'"),
+        ([], "name the shard"),
+    ]:
+        result = CliRunner().invoke(
+            main,
+            ["--root", str(root), "cell", "run-many", "--cells-file", str(tmp_path / "plan.json"),
+             "--out", str(out), *args],
+        )  # fmt: skip
+        assert result.exit_code == 2, result.output
+        assert says in result.output and len(result.output.strip().splitlines()) == 1
+        assert not out.exists()  # nothing half-written
+    result = CliRunner().invoke(
+        main, ["--root", str(root), "cell", "run-many", "--shard", "s", "--out", str(out)]
+    )
+    assert result.exit_code == 2 and "--shard needs the whole plan" in result.output
 
 
 def test_cli_plan_bad_filter_is_one_line(root: Path) -> None:

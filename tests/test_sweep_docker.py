@@ -176,6 +176,15 @@ def step(
     raise AssertionError(f"no step id={id} uses={uses}")
 
 
+def uploads(job: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """A job's upload-artifact steps that always run (no `if:`), in order."""
+    return [
+        dict(s)
+        for s in job["steps"]
+        if s.get("uses", "").startswith("actions/upload-artifact@") and "if" not in s
+    ]
+
+
 def upload(job: Job, step_with: Mapping[str, Any], ctx: Mapping[str, Any], store: Path) -> str:
     """upload-artifact: the `path` lines (with ! exclusions), hidden files left out."""
     name = str(render(step_with["name"], ctx))
@@ -295,7 +304,8 @@ def graph(tmp_path_factory: pytest.TempPathFactory, docker_engine: None) -> Grap
     # every model asked for, as it does when all answer.
     ctx["steps"] = {"probe": {"outputs": {"models": INPUTS["models"]}}}
     plan_out = plan_job.run(step(jobs["plan"], id="plan"), ctx, TRUST_DIR=str(trust))
-    upload(plan_job, step(jobs["plan"], uses="actions/upload-artifact")["with"], ctx, store)
+    for handed in uploads(jobs["plan"]):  # the plan (for the shards) and the store (for merge)
+        upload(plan_job, handed["with"], ctx, store)
     ctx["steps"] = {"plan": {"outputs": plan_out}}
     plan_outputs = {k: render(v, ctx) for k, v in jobs["plan"]["outputs"].items()}
     ctx["needs"] = {"plan": {"outputs": plan_outputs}}
@@ -309,6 +319,7 @@ def graph(tmp_path_factory: pytest.TempPathFactory, docker_engine: None) -> Grap
     for i, entry in enumerate(matrix):
         shard_ctx = {**ctx, "matrix": {"shard": entry}}
         job = Job.make(base, f"shard-{i}", bin_dir)
+        download(job, step(jobs["shard"], uses="actions/download-artifact")["with"], store)
         job.run(step(jobs["shard"], id="cells"), shard_ctx)
         step(jobs["shard"], id="sign")  # keyless signing: needs GitHub's OIDC token, not here
         names.append(
@@ -329,9 +340,10 @@ def graph(tmp_path_factory: pytest.TempPathFactory, docker_engine: None) -> Grap
     stored = merge.run(step(jobs["merge"], id="store"), ctx, TRUST_DIR=str(trust))
     assert stored["new"] == "true"
     merge.run(step(jobs["merge"], id="board"), ctx, TRUST_DIR=str(trust))
-    plan = json.loads(plan_outputs["shards"])
+    plan = json.loads((plan_job.workspace / "plan/plan.json").read_text())
+    assert json.loads(plan_outputs["shards"]) == [s["shard"] for s in plan["shards"]]
     return GraphRun(
-        {"shards": plan, "count": plan_outputs["count"]},
+        {"shards": plan["shards"], "count": plan_outputs["count"]},
         names,
         merged,
         trust,

@@ -23,7 +23,16 @@ from runner import METHODOLOGY_VERSION
 from runner.catalog import task_digest
 from runner.plan import parse_cell_arg
 from tests.store_helpers import Signed, tree
-from tests.test_sweep_docker import WORKFLOW, Job, download, render, step, upload, write_bin
+from tests.test_sweep_docker import (
+    WORKFLOW,
+    Job,
+    download,
+    render,
+    step,
+    upload,
+    uploads,
+    write_bin,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 INPUTS = {"agents": "codex", "models": "oracle,null", "tasks": "py-cron-steps", "attempts": 1,
@@ -51,10 +60,15 @@ class Actions:
     def job(self, name: str) -> Job:
         return Job.make(self.base / f"run-{self.runs}", name, self.base / "bin")
 
-    def shard(self, entry: dict[str, Any], artifacts: Path, ctx: dict[str, Any]) -> None:
-        """The shard job's result: one signed receipt per cell of its matrix entry, uploaded."""
-        job = self.job(f"shard-{entry['shard']}")
-        for arg in entry["cells"]:
+    def shard(self, entry: str, artifacts: Path, ctx: dict[str, Any]) -> None:
+        """The shard job's result: one signed receipt per cell of its matrix entry (a shard name;
+        the cells are in the plan artifact), uploaded."""
+        job = self.job(f"shard-{entry}")
+        fetched = download(job, step(JOBS["shard"], uses="actions/download-artifact")["with"],
+                           artifacts)  # fmt: skip
+        (shard,) = [s for s in json.loads((fetched / "plan.json").read_text())["shards"]
+                    if s["shard"] == entry]  # fmt: skip
+        for arg in shard["cells"]:
             cell = parse_cell_arg(arg)
             outcome = "passed" if cell.model == "oracle" else "failed"
             digest = task_digest(ROOT / "tasks" / cell.task)  # what --check-tasks compares
@@ -82,7 +96,8 @@ class Actions:
         # every model asked for, as it does when all answer.
         ctx["steps"] = {"probe": {"outputs": {"models": INPUTS["models"]}}}
         plan_out = plan.run(step(JOBS["plan"], id="plan"), ctx, **trust)
-        upload(plan, step(JOBS["plan"], uses="actions/upload-artifact")["with"], ctx, artifacts)
+        for handed in uploads(JOBS["plan"]):  # the plan (for the shards), the store (for merge)
+            upload(plan, handed["with"], ctx, artifacts)
         ctx["needs"] = {"plan": {"outputs": plan_out}}
         if plan_out["count"] != "0":  # the shard job's `if:`
             for entry in render(JOBS["shard"]["strategy"]["matrix"]["shard"], ctx):

@@ -146,7 +146,12 @@ def test_sweep_shape() -> None:
     download = next(s for s in merge["steps"] if "download-artifact" in s.get("uses", ""))
     assert download["with"] == {"pattern": "receipts-*", "merge-multiple": True, "path": "merged"}
     upload = next(s for s in shard["steps"] if "upload-artifact" in s.get("uses", ""))
-    assert upload["with"]["name"] == "receipts-${{ matrix.shard.shard }}"
+    assert upload["with"]["name"] == "receipts-${{ matrix.shard }}"
+    # The matrix carries shard names (a job output holds 1 MB); the cells come from the plan.
+    fetch = next(s for s in shard["steps"] if "download-artifact" in s.get("uses", ""))
+    assert fetch["with"] == {"name": "plan", "path": "plan"}
+    cells = next(s for s in shard["steps"] if s.get("id") == "cells")
+    assert '--cells-file plan/plan.json --shard "$SHARD"' in cells["run"]
 
 
 def test_sweep_plans_against_the_store_and_publishes_to_it() -> None:
@@ -259,6 +264,7 @@ def test_the_docs_say_where_receipts_live_for_how_long_and_how_to_recheck() -> N
         if "upload-artifact@" in s.get("uses", "")
     }
     flat = " ".join(readme.split())
-    assert f"shard receipts {days['receipts-${{ matrix.shard.shard }}']} days" in flat
+    assert f"shard receipts {days['receipts-${{ matrix.shard }}']} days" in flat
     assert f"the board {days['board']}," in flat
     assert f"the store handed from plan to merge {days['store']} day" in flat
+    assert f"the plan handed to the shard jobs {days['plan']} day" in flat

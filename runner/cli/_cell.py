@@ -19,7 +19,7 @@ from runner.cell import (
     write_trust,
 )
 from runner.cli._common import Ctx, InputError, catalog_errors, pass_ctx, print_json
-from runner.plan import PlanError, parse_cell_arg
+from runner.plan import PlanError, parse_cell_arg, read_cell_list
 from runner.proxy import ProxyStartError
 from runner.receipts import CellId
 from runner.sandbox import SandboxError
@@ -175,8 +175,16 @@ def cell_run(
     "--cells-file",
     type=click.File("r"),
     default=None,
-    help="File with one agent:model:task:attempt per line, or the JSON of one shard "
-    'of `cab plan --json` ({"cells": [...]}).',
+    help="File with one agent:model:task:attempt per line, the JSON of one shard "
+    'of `cab plan --json` ({"cells": [...]}), or the whole plan with --shard.',
+)
+@click.option(
+    "--shard",
+    "shard_name",
+    default=None,
+    metavar="NAME",
+    help="Run this shard's cells out of the whole `cab plan --json` given as --cells-file "
+    "(how a sweep.yml matrix entry, which carries the shard's name only, finds its cells).",
 )
 @click.option(
     "--concurrency",
@@ -209,6 +217,7 @@ def cell_run_many(
     ctx: Ctx,
     cells: tuple[str, ...],
     cells_file: TextIO | None,
+    shard_name: str | None,
     concurrency: int,
     no_resume: bool,
     shards_at_once: int,
@@ -223,15 +232,15 @@ def cell_run_many(
     Cells that already have a valid receipt in --out are skipped, except infra errors: nothing
     was measured, so they run again. Exits 1 when any cell could not produce a receipt.
     """
-    import json as _json
-
     texts = list(cells)
     if cells_file is not None:
-        raw = cells_file.read()
-        if raw.lstrip().startswith("{"):
-            texts += list(_json.loads(raw)["cells"])
-        else:
-            texts += [line.strip() for line in raw.splitlines() if line.strip()]
+        where = getattr(cells_file, "name", "--cells-file")
+        try:
+            texts += read_cell_list(cells_file.read(), shard_name)
+        except PlanError as exc:
+            raise InputError(f"{where}: {exc}") from None
+    elif shard_name is not None:
+        raise InputError("--shard needs the whole plan as --cells-file")
     if not texts:
         raise InputError("no cells given (arguments or --cells-file)")
     try:

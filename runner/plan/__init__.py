@@ -16,6 +16,7 @@ from runner.plan._plan import (
     pack_shards,
     parse_cell_arg,
     plan_digest,
+    read_cell_list,
 )
 
 __all__ = [
@@ -34,4 +35,5 @@ __all__ = [
     "pack_shards",
     "parse_cell_arg",
     "plan_digest",
+    "read_cell_list",
 ]

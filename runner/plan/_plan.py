@@ -103,6 +103,38 @@ def cell_arg(cell: CellId) -> str:
     return f"{cell.agent}:{cell.model}:{cell.task}:{cell.attempt}"
 
 
+def read_cell_list(text: str, shard: str | None = None) -> list[str]:
+    """The cell args a file holds: one per line, one shard's JSON ({"cells": [...]}), or, with
+    `shard`, that shard's cells out of a whole `cab plan --json` (how a matrix entry that carries
+    only a shard name finds its cells). PlanError names what does not fit."""
+    if not text.lstrip().startswith("{"):
+        if shard is not None:
+            raise PlanError("a shard name needs the JSON of a whole `cab plan --json`")
+        return [line.strip() for line in text.splitlines() if line.strip()]
+    try:
+        doc = json.loads(text)
+    except ValueError as exc:
+        raise PlanError(f"not JSON: {exc}") from None
+    if not isinstance(doc, dict):
+        raise PlanError("expected a JSON object: a plan or one of its shards")
+    shards = doc.get("shards")
+    if shard is None:
+        if isinstance(shards, list):
+            raise PlanError("a whole plan: name the shard to run (--shard)")
+        entry = doc
+    else:
+        if not isinstance(shards, list):
+            raise PlanError(f"shard {shard!r} asked for, but this is no whole plan (no 'shards')")
+        named = [s for s in shards if isinstance(s, dict) and s.get("shard") == shard]
+        if not named:
+            raise PlanError(f"no shard {shard!r} in this plan ({len(shards)} shards)")
+        entry = named[0]
+    cells = entry.get("cells")
+    if not isinstance(cells, list) or not all(isinstance(c, str) for c in cells):
+        raise PlanError("'cells' must be a list of agent:model:task:attempt strings")
+    return list(cells)
+
+
 def parse_cell_arg(text: str) -> CellId:
     parts = text.split(":")
     if len(parts) != 4 or not parts[3].isdigit():
