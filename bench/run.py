@@ -362,6 +362,11 @@ def bench_overhead(work: Path) -> dict[str, Any]:
     def col(key: str, of: Callable[[dict[str, Any]], float] | None = None) -> dict[str, Any]:
         return stats([of(r) if of else r[key] for r in rows], 3)
 
+    bare = doc["runs_without_sink"]  # each beside its pair in `rows`: the same cell, no sink
+
+    def paired(of: Callable[[dict[str, Any]], float]) -> dict[str, Any]:
+        return stats([of(a) - of(b) for a, b in zip(rows, bare, strict=True)], 3)
+
     return {
         "what": f"{doc['agent']} cells on oracle/null x one Python, Node and shell task, one "
         "shard, warm images (bench/bench_cell_overhead.py); overhead = run_cell's wall time - "
@@ -378,6 +383,13 @@ def bench_overhead(work: Path) -> dict[str, Any]:
             "resolve": col("", lambda r: r["phases_s"]["resolve_s"]),
             "workspace": col("", lambda r: r["phases_s"]["workspace_s"]),
             "collect": col("", lambda r: r["phases_s"]["collect_s"]),
+        },
+        "egress_sink_s": {
+            "added": paired(lambda r: r["overhead_outside_checks_s"]),
+            "workspace_added": paired(lambda r: r["phases_s"]["workspace_s"]),
+            "collect_added": paired(lambda r: r["phases_s"]["collect_s"]),
+            "pairs": len(bare),
+            "definition": doc["sink"]["definition"],
         },
         "shard_start_s": doc["shard_start_s"],
         "note": "checks_phase - check_commands is the checks containers' start/stop and patch "
@@ -564,6 +576,12 @@ def render_markdown(results: dict[str, Any]) -> str:
                   f"- overhead: {_fmt(o['overhead_s'], ' s')} over {o['cells']} cells"]  # fmt: skip
         for k, v in o["breakdown_s"].items():
             lines.append(f"  - {k}: {_fmt(v, ' s')}")
+        if "egress_sink_s" in o:  # recorded before the sink was measured: absent
+            sink = o["egress_sink_s"]
+            lines += [f"- the egress sink adds: {_fmt(sink['added'], ' s')} over {sink['pairs']} "
+                      f"pairs ({sink['definition']})",
+                      f"  - sandbox start (workspace phase): {_fmt(sink['workspace_added'], ' s')}",
+                      f"  - collect phase: {_fmt(sink['collect_added'], ' s')}"]  # fmt: skip
         lines += ["", o["note"] + ".", "", _when(o), ""]
     if "throughput" in b:
         t = b["throughput"]
