@@ -71,6 +71,15 @@ if TYPE_CHECKING:  # runner.proxy imports LiteLLM: loaded where a cell needs it
 # unix socket is mounted.
 FORWARD_URL = "http://127.0.0.1:4000"
 SOCKET_IN_CONTAINER = "/run/cab/proxy.sock"
+# The workspace belongs to the harness's uid, the agent runs as the image's `agent` user: without
+# this every git command the agent runs in it stops at "detected dubious ownership" (Aider's own
+# `git add` of a new file did). Git reads config from its environment as command-line config,
+# which is trusted for safe.directory; an agent's own GIT_CONFIG_* (in its env) replaces it.
+AGENT_GIT_ENV = {
+    "GIT_CONFIG_COUNT": "1",
+    "GIT_CONFIG_KEY_0": "safe.directory",
+    "GIT_CONFIG_VALUE_0": WORKSPACE,
+}
 # The image's entrypoint starts the proxy forwarder in the background and the container counts
 # as started before it listens: the agent's command waits for its ready file (at most 5 s).
 _AFTER_FORWARDER = (
@@ -224,7 +233,7 @@ def _agent_phase(
             Mount(home, AGENT_HOME, read_only=False),
             Mount(ctx.proxy.socket_path, SOCKET_IN_CONTAINER, read_only=False),
         ],
-        env={"HOME": AGENT_HOME, **run.env},
+        env={"HOME": AGENT_HOME, **AGENT_GIT_ENV, **run.env},
         workdir=WORKSPACE,
         limits=ctx.limits,
         read_only_root=spec.read_only_root,

@@ -137,3 +137,17 @@ def test_a_request_for_another_model_is_an_incident(
     )
     run_cell(CELL, cell.ctx)
     assert cell.receipt()["blast_radius"]["model_escapes"] == ["oracle"]
+
+
+def test_git_in_the_agents_container_trusts_the_workspace(
+    tmp_path: Path, catalog: Catalog, runner_key: RunnerKey
+) -> None:
+    # The workspace is the harness's uid's, the agent runs as another: git refuses such a
+    # repository unless safe.directory names it (Aider's `git add` failed on every new file).
+    cell = fake_cell(tmp_path, catalog, runner_key, [SOLVED])
+    run_cell(CELL, cell.ctx)
+    (spec,) = cell.sandboxes.specs
+    count = int(spec.env["GIT_CONFIG_COUNT"])
+    env = spec.env
+    pairs = {env[f"GIT_CONFIG_KEY_{i}"]: env[f"GIT_CONFIG_VALUE_{i}"] for i in range(count)}
+    assert pairs["safe.directory"] == spec.workdir == "/workspace"
