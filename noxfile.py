@@ -61,8 +61,9 @@ def sweep(session: nox.Session) -> None:
 @nox.session
 def cells(session: nox.Session) -> None:
     """The full cell matrix through the real agents (needs Docker and the built agent and runtime
-    images): every agent x oracle/null x a Python, a Node and a shell task, vandal for every
-    agent, flaky for four. The default `tests` session runs a CI-sized subset of the same tests."""
+    images): every agent x oracle/null x a Python, a Node and a shell task (on the `nvidia_nim/`
+    route, into the oracle's NIM emulation), vandal for every agent, flaky for four. The default
+    `tests` session runs a CI-sized subset of the same tests."""
     session.env["CAB_CELL_MATRIX"] = "full"
     session.run(PY, "-m", "pytest", "-m", "docker", "tests/cell", *session.posargs)
 

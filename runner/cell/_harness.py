@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from runner.catalog import CALIBRATION_MODELS, Catalog, is_calibration
 from runner.cell._lifecycle import (
@@ -45,6 +46,9 @@ from runner.receipts import (
     verify_receipts,
 )
 from runner.sandbox import Interrupted, Limits, install_signal_handlers, reap_stale
+
+if TYPE_CHECKING:
+    from runner.oracle import Emulation
 
 DEFAULT_KEY = Path(".cab/keys/runner_ed25519")
 
@@ -147,9 +151,11 @@ def shard_context(
     limits: Limits | None = None,
     progress: Callable[[str], None] = lambda _m: None,
     shards_at_once: int = 1,
+    emulation: Emulation | None = None,
 ) -> Iterator[CellContext]:
     """Start the oracle (when calibration models are wanted) and one proxy, for all cells.
-    Calibration and host models never share a proxy (the plan packs them apart)."""
+    Calibration and host models never share a proxy (the plan packs them apart). The oracle
+    emulates `emulation`'s endpoint, else the one CAB_ORACLE_EMULATE names (else none)."""
     kinds = {is_calibration(m) for m in models}
     if len(kinds) > 1:
         raise CellError(
@@ -175,7 +181,7 @@ def shard_context(
                 flaky_rate=flaky_rate,
                 slow_latency_s=slow_latency_s,
                 stall_s=10.0,
-                emulate=emulation_from_env(),
+                emulate=emulation if emulation is not None else emulation_from_env(),
             )
             oracle = OracleServer(settings).start()
             stack.callback(oracle.stop)

@@ -74,6 +74,7 @@ class Shard:
     out: Path
     trust_dir: Path
     factory: InspectingFactory
+    emulator_log: Path | None = None  # the emulated endpoint's request log, when emulating
 
 
 def docker_inspect(container_id: str) -> dict[str, Any] | None:
@@ -132,12 +133,14 @@ def open_shard(
 ) -> Iterator[Shard]:
     key = load_or_create_key(key_path, "cab-tests")
     trust_dir = write_trust(out, key)
+    emulation = settings.get("emulation")
     with shard_context(catalog, out, key, models=models, **settings) as ctx:
         proxy = RecordingProxy(ctx.proxy)
         factory = InspectingFactory()
         ctx.proxy = proxy
         ctx.sandbox_factory = factory
-        yield Shard(ctx, key, proxy, out, trust_dir, factory)
+        log = emulation.log_path if emulation is not None else None
+        yield Shard(ctx, key, proxy, out, trust_dir, factory, log)
 
 
 class OracleCalls(logging.Handler):

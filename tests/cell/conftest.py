@@ -10,6 +10,7 @@ import pytest
 from runner.catalog import Catalog, load_catalog
 from runner.cell import RunnerKey, load_or_create_key
 from runner.images import inspect_image, read_lock
+from runner.oracle import Emulation
 from tests.cell.cellkit import TASKS, Shard, open_shard
 
 
@@ -45,9 +46,14 @@ def images_ready(docker_engine: None, root: Path, catalog: Catalog) -> None:
 def shard(
     images_ready: None, catalog: Catalog, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Shard]:
-    """One oracle + proxy for the module's cells (the models the acceptance tests use)."""
+    """One oracle + proxy for the module's cells (the models the acceptance tests use). The
+    oracle emulates NVIDIA NIM (chat completions only, reasoning_content in its replies, no rate
+    limit here) behind the host models' `nvidia_nim/` route, as the public sweep meets it; its
+    request log is the shard's `emulator_log`."""
     tmp = tmp_path_factory.mktemp("shard")
+    nim = Emulation(profile="nim", rpm_per_key=None, log_path=tmp / "emulator.jsonl")
     with open_shard(
-        catalog, tmp / "out", tmp / "key", ["oracle", "null", "vandal"], flaky_rate=0.0
-    ) as s:
+        catalog, tmp / "out", tmp / "key", ["oracle", "null", "vandal"], flaky_rate=0.0,
+        emulation=nim,
+    ) as s:  # fmt: skip
         yield s

@@ -59,6 +59,13 @@ def test_oracle_passes_and_null_fails(shard: Shard, agent: str, language: str) -
         # The agent really talked to the model through the proxy, and was metered.
         assert receipt["usage"]["requests"] >= 1
         assert receipt["usage"]["failed_requests"] == 0
+        # ... on the host models' route, into an endpoint that speaks chat completions only
+        # (NIM's): LiteLLM bridged Codex's Responses and Claude Code's Messages requests.
+        assert receipt["model"]["route"] == f"nvidia_nim/{model}"
+        asked = emulated_requests(shard, cell.key)
+        assert asked and {(e["path"], e["status"]) for e in asked} == {
+            ("/v1/chat/completions", 200)
+        }, asked
         if model == "oracle":
             assert receipt["blast_radius"]["files_changed"] >= 1
             assert all(c["passed"] for c in receipt["checks"])
@@ -81,3 +88,10 @@ def test_oracle_passes_and_null_fails(shard: Shard, agent: str, language: str) -
             assert len(made.calls) <= 1, made.calls
     assert my_containers() == []
     assert list((shard.out / ".work").iterdir()) == []
+
+
+def emulated_requests(shard: Shard, cell_key: str) -> list[dict[str, object]]:
+    """What the emulated endpoint logged for one cell (the proxy names the cell in a header)."""
+    assert shard.emulator_log is not None, "the matrix runs against the NIM emulation"
+    lines = shard.emulator_log.read_text(encoding="utf-8").splitlines()
+    return [e for e in map(json.loads, lines) if e.get("cell") == cell_key]
