@@ -18,6 +18,11 @@ Benchmarks (names for --only):
               `cab images build --no-cache` of the agents (CAB_BENCH_IMAGE_AGENTS, default all
               ten) through a real registry on 127.0.0.1. That part removes the agent images from
               the engine and prunes its build cache: run it on an engine of its own (DOCKER_HOST)
+  rate        the rate budget: 4 shards (`cab cell run-many --shards-at-once 4`, a proxy each) x
+              10 codex x oracle cells on one key of an emulated NIM endpoint allowing 20 requests
+              a minute (`cab oracle serve --emulate nim --rpm 20`, shared with --oracle-url):
+              cells counted against the agent, most requests served in any minute, wall time
+              against the budget's floor (requests / 20 per minute); about 10 minutes
 
 Writes bench/results.json (every run's raw figures) and bench/RESULTS.md (the summary), keeping
 the sections of benchmarks not re-run from the previous results.json. The machine is shared:
@@ -400,6 +405,113 @@ def bench_overhead(work: Path) -> dict[str, Any]:
     }
 
 
+# --- rate budget -------------------------------------------------------------------------------
+
+RATE_RPM = 20  # the emulated endpoint's budget per key: low enough that the rate is the bottleneck
+RATE_SHARDS = 4  # shards running at once on that one key, as sweep.yml's matrix runs them
+RATE_CELLS_PER_SHARD = 10
+RATE_TASKS = ("py-buildplan-critical-path", "py-confkit-inline-comments", "py-semver-prerelease",
+              "py-cron-steps", "js-csv-quoted-fields")  # fmt: skip
+
+
+def _serve_emulator(work: Path, rpm: int) -> tuple[subprocess.Popen[bytes], str, Path]:
+    """`cab oracle serve --emulate nim --rpm N` on a free port: (process, URL, request log)."""
+    import socket
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    request_log = work / "emulator.jsonl"
+    argv = [sys.executable, "-m", "runner", "oracle", "serve", "--port", str(port),
+            "--emulate", "nim", "--rpm", str(rpm), "--request-log", str(request_log)]  # fmt: skip
+    err = (work / "emulator.log").open("wb")
+    proc = subprocess.Popen(argv, cwd=ROOT, stdout=err, stderr=err)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/v1/models", timeout=2):
+                return proc, url, request_log
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise SystemExit(f"the emulator did not come up: {work / 'emulator.log'}") from None
+            time.sleep(0.3)
+
+
+def bench_rate(work: Path) -> dict[str, Any]:
+    """RATE_SHARDS `cab cell run-many --shards-at-once RATE_SHARDS` processes, each with its own
+    proxy, all on one key of one emulated NIM endpoint with a budget of RATE_RPM requests per
+    minute (its log says what it served and refused, and when). The floor is the budget's: total
+    requests / RATE_RPM minutes."""
+    from runner.oracle import minute_counts
+
+    rate_dir = work / "rate"
+    rate_dir.mkdir()
+    emulator, url, request_log = _serve_emulator(rate_dir, RATE_RPM)
+    load0 = load_average()
+    env = {**os.environ, "CAB_RPM_NVIDIA_NIM": str(RATE_RPM)}
+    procs = []
+    try:
+        t0 = time.perf_counter()
+        for i in range(RATE_SHARDS):
+            # Distinct cells: shard i takes attempts i+1, i+1+RATE_SHARDS, ... of each task.
+            cells = [f"codex:oracle:{RATE_TASKS[n % len(RATE_TASKS)]}:"
+                     f"{1 + i + RATE_SHARDS * (n // len(RATE_TASKS))}"
+                     for n in range(RATE_CELLS_PER_SHARD)]  # fmt: skip
+            out = rate_dir / f"shard-{i}"
+            argv = [sys.executable, "-m", "runner", "cell", "run-many", *cells, "--out", str(out),
+                    "--key", str(rate_dir / f"shard-{i}.key"), "--runner-id", "bench",
+                    "--shards-at-once", str(RATE_SHARDS), "--oracle-url", url,
+                    "--json"]  # fmt: skip
+            err = (rate_dir / f"shard-{i}.log").open("wb")
+            procs.append((subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                           stderr=err), out))  # fmt: skip
+        codes = [p.wait() for p, _ in procs]
+        wall = time.perf_counter() - t0
+    finally:
+        for p, _ in procs:
+            if p.poll() is None:
+                p.terminate()
+        emulator.terminate()
+        emulator.wait(timeout=30)
+    receipts = [r for _, out in procs for r in read_receipts(out)]
+    outcomes: dict[str, int] = {}
+    for r in receipts:
+        outcomes[r["outcome"]] = outcomes.get(r["outcome"], 0) + 1
+    entries = [json.loads(line) for line in request_log.read_text().splitlines()]
+    served = [e for e in entries if e["path"].endswith("/chat/completions") and e["status"] == 200]
+    refused = [e for e in entries if e["status"] == 429]
+    floor_s = len(served) / RATE_RPM * 60
+    against_agent = [r["cell"] if "cell" in r else r.get("id") for r in receipts
+                     if r["outcome"] in ("failed", "agent_error", "agent_timeout")]  # fmt: skip
+    result = {
+        "what": f"{RATE_SHARDS} `cab cell run-many --shards-at-once {RATE_SHARDS} --oracle-url` "
+        f"processes (one proxy each) x {RATE_CELLS_PER_SHARD} codex x oracle cells, one key of "
+        f"one emulated NIM endpoint (`cab oracle serve --emulate nim --rpm {RATE_RPM}`); each "
+        f"proxy paces its requests to {RATE_RPM}/{RATE_SHARDS} per minute; floor = requests "
+        f"served / {RATE_RPM} per minute",
+        "budget_rpm": RATE_RPM,
+        "shards": RATE_SHARDS,
+        "cells": len(receipts),
+        "exit_codes": codes,
+        "outcomes": outcomes,
+        "cells_against_the_agent": len(against_agent),
+        "requests_served": len(served),
+        "requests_refused_429": len(refused),
+        "most_served_in_any_minute": max(minute_counts(request_log), default=0),
+        "routes": sorted({e["path"] for e in entries}),
+        "wall_s": round(wall, 1),
+        "floor_s": round(floor_s, 1),
+        "wall_over_floor": round(wall / floor_s, 3) if floor_s else None,
+        "load_average": [load0, load_average()],
+    }
+    if len(receipts) != RATE_SHARDS * RATE_CELLS_PER_SHARD or any(codes):
+        raise SystemExit(f"rate bench: {len(receipts)} receipts, exit codes {codes}: {result}")
+    return result
+
+
 # --- images -----------------------------------------------------------------------------------
 
 
@@ -592,6 +704,18 @@ def render_markdown(results: dict[str, Any]) -> str:
                       f"  - sandbox start (workspace phase): {_fmt(sink['workspace_added'], ' s')}",
                       f"  - collect phase: {_fmt(sink['collect_added'], ' s')}"]  # fmt: skip
         lines += ["", o["note"] + ".", "", _when(o), ""]
+    if "rate" in b:
+        r = b["rate"]
+        lines += ["## Rate budget (emulated NIM endpoint)", "", r["what"] + ".", "",
+                  "| cells | outcomes | against the agent | requests served | 429s seen by "
+                  "the proxies | most served in any minute (budget) | wall s | floor s | "
+                  "wall / floor |", "|---|---|---|---|---|---|---|---|---|",
+                  f"| {r['cells']} | {r['outcomes']} | {r['cells_against_the_agent']} | "
+                  f"{r['requests_served']} | {r['requests_refused_429']} | "
+                  f"{r['most_served_in_any_minute']} ({r['budget_rpm']}) | {r['wall_s']} | "
+                  f"{r['floor_s']} | {r['wall_over_floor']} |", "",
+                  f"Routes the endpoint was asked: {', '.join(r['routes'])}.", "", _when(r),
+                  ""]  # fmt: skip
     if "throughput" in b:
         t = b["throughput"]
         lines += ["## Throughput (calibration models)", "", t["what"] + ".",
@@ -780,7 +904,7 @@ def fault_table(faults: dict[str, Any]) -> list[str]:
     return [*lines, ""]
 
 
-SECTIONS = ("plan", "verify", "throughput", "overhead", "images", "attempts")
+SECTIONS = ("plan", "verify", "throughput", "overhead", "images", "attempts", "rate")
 
 
 def main() -> int:
@@ -833,9 +957,12 @@ def main() -> int:
 
                 b["attempts"] = bench_attempts(args.repeats, log, stats)
 
+            def do_rate() -> None:
+                b["rate"] = bench_rate(work)
+
             steps = [("plan", do_plan), ("overhead", do_overhead), ("throughput", do_throughput),
                      ("verify", do_verify), ("images", do_images),
-                     ("attempts", do_attempts)]  # fmt: skip
+                     ("attempts", do_attempts), ("rate", do_rate)]  # fmt: skip
             for name, fn in steps:
                 if name in only:
                     log(f"{name} ...")

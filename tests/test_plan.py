@@ -138,6 +138,21 @@ def test_run_many_names_a_missing_shard_in_one_line(root: Path, tmp_path: Path) 
     assert result.exit_code == 2 and "--shard needs the whole plan" in result.output
 
 
+@pytest.mark.parametrize("url", ["127.0.0.1:8600", "ftp://127.0.0.1:8600", "http://", "x"])
+def test_run_many_refuses_an_oracle_url_that_is_not_http(
+    root: Path, tmp_path: Path, url: str
+) -> None:
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main,
+        ["--root", str(root), "cell", "run-many", "codex:oracle:py-cron-steps:1",
+         "--oracle-url", url, "--out", str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert "--oracle-url" in result.output and len(result.output.strip().splitlines()) == 1
+    assert not out.exists()  # nothing half-written, no proxy started
+
+
 def test_cli_plan_bad_filter_is_one_line(root: Path) -> None:
     result = CliRunner().invoke(main, ["--root", str(root), "plan", "--models", "nope"])
     assert result.exit_code == 2

@@ -152,10 +152,13 @@ def shard_context(
     progress: Callable[[str], None] = lambda _m: None,
     shards_at_once: int = 1,
     emulation: Emulation | None = None,
+    oracle_url: str | None = None,
 ) -> Iterator[CellContext]:
     """Start the oracle (when calibration models are wanted) and one proxy, for all cells.
     Calibration and host models never share a proxy (the plan packs them apart). The oracle
-    emulates `emulation`'s endpoint, else the one CAB_ORACLE_EMULATE names (else none)."""
+    emulates `emulation`'s endpoint, else the one CAB_ORACLE_EMULATE names (else none). With
+    `oracle_url` the calibration models are served by that running `cab oracle serve` instead
+    (shards sharing one endpoint, and so its per-key rate limit) and no oracle is started."""
     kinds = {is_calibration(m) for m in models}
     if len(kinds) > 1:
         raise CellError(
@@ -174,8 +177,9 @@ def shard_context(
     if reaped:
         progress(f"removed {reaped} container(s) left by an interrupted run")
     with ExitStack() as stack:
-        oracle_url = None
-        if any(m in CALIBRATION_MODELS for m in models):
+        if oracle_url is not None:
+            progress(f"calibration models served by the oracle at {oracle_url}")
+        elif any(m in CALIBRATION_MODELS for m in models):
             settings = OracleSettings(
                 tasks=load_oracle_tasks(catalog.root),
                 flaky_rate=flaky_rate,

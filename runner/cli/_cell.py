@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import TextIO
+from urllib.parse import urlsplit
 
 import click
 
@@ -70,6 +71,7 @@ def _run(
     resume: bool,
     as_json: bool,
     shards_at_once: int = 1,
+    oracle_url: str | None = None,
 ) -> list[CellResult]:
     out_dir = out_dir.resolve()  # bind mounts and git work trees need absolute paths
     with catalog_errors():
@@ -114,6 +116,7 @@ def _run(
                 flaky_rate=flaky_rate,
                 progress=progress,
                 shards_at_once=shards_at_once,
+                oracle_url=oracle_url,
             ) as cell_ctx:
                 results = run_many(cells, cell_ctx, concurrency=concurrency, on_result=report)
         except (CellError, SandboxError, ProxyStartError, OSError) as exc:
@@ -207,6 +210,14 @@ def cell_run(
     help="Shards running at the same time on the same keys: this shard's proxy paces each "
     "endpoint to its budget (models.toml [endpoint.*], CAB_RPM_<ENDPOINT>) divided by this.",
 )
+@click.option(
+    "--oracle-url",
+    default=None,
+    metavar="URL",
+    help="Calibration models from this running `cab oracle serve` (e.g. http://127.0.0.1:8600) "
+    "instead of an oracle of this shard's own: shards that share it share its per-key rate "
+    "limit (--emulate nim --rpm N), as shards share a real endpoint's key.",
+)
 @_out_option
 @_key_option
 @_runner_option
@@ -221,6 +232,7 @@ def cell_run_many(
     concurrency: int,
     no_resume: bool,
     shards_at_once: int,
+    oracle_url: str | None,
     out_dir: Path,
     key_path: Path | None,
     runner_id: str | None,
@@ -258,6 +270,7 @@ def cell_run_many(
         not no_resume,
         as_json,
         shards_at_once=shards_at_once,
+        oracle_url=_http_url(oracle_url) if oracle_url is not None else None,
     )
     done = completed_cells(
         out_dir, load_or_create_key(key_path or ctx.root / DEFAULT_KEY, runner_id).trust_store()
@@ -267,3 +280,11 @@ def cell_run_many(
         click.echo(f"[cell] {len(missing)} cell(s) without a valid receipt", err=True)
         raise SystemExit(1)
     del results
+
+
+def _http_url(text: str) -> str:
+    """An http(s) URL with a host, without a trailing slash; InputError otherwise."""
+    parts = urlsplit(text.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InputError(f"--oracle-url {text!r}: want http://HOST:PORT")
+    return text.strip().rstrip("/")
