@@ -86,7 +86,8 @@ def test_cli_plan_json_shape(root: Path) -> None:
     result = CliRunner().invoke(main, ["--root", str(root), "plan", "--calibration", "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert set(data) == {"cells", "skipped", "expected_s", "shards", "reasons", "reason_counts"}
+    assert set(data) == {"cells", "skipped", "deferred", "expected_s", "shards", "reasons",
+                         "reason_counts", "estimate"}  # fmt: skip
     assert len(data["shards"]) <= 256
     # Every planned cell has its reason; with nothing stored, every task is new.
     planned = [c for s in data["shards"] for c in s["cells"]]

@@ -6,7 +6,19 @@ import click
 
 from runner.catalog import load_catalog
 from runner.cli._common import Ctx, InputError, catalog_errors, pass_ctx, print_json
-from runner.plan import GITHUB_MATRIX_LIMIT, PlanError, expand_matrix, make_plan
+from runner.plan import (
+    GITHUB_MATRIX_LIMIT,
+    JOB_LIMIT_S,
+    SHARDS_AT_ONCE,
+    Estimate,
+    Plan,
+    PlanError,
+    estimate,
+    expand_matrix,
+    first_run,
+    make_plan,
+    plan_json,
+)
 from runner.receipts import TrustStoreError, load_trust_store
 from runner.sweep import receipt_state
 
@@ -53,6 +65,23 @@ def _split(values: tuple[str, ...]) -> list[str] | None:
     help="Balance shards by the wall times of the verified receipts in this folder.",
 )
 @click.option(
+    "--shards-at-once",
+    type=click.IntRange(min=1),
+    default=SHARDS_AT_ONCE,
+    show_default=True,
+    help="Shard jobs running at once (sweep.yml's max_parallel): they share each endpoint's "
+    "budget, which bounds the wall time estimate.",
+)
+@click.option(
+    "--job-limit-min",
+    type=click.IntRange(min=1),
+    default=JOB_LIMIT_S // 60,
+    show_default=True,
+    help="Longest a shard job may run (sweep.yml's shard timeout-minutes). When the most shards "
+    "the matrix holds cannot fit the requests inside it, the plan keeps what one workflow run "
+    "can do and defers the rest to a later run planned with --receipts.",
+)
+@click.option(
     "--trust-dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
@@ -75,6 +104,8 @@ def plan(
     max_jobs: int,
     receipts_dir: Path | None,
     history_dir: Path | None,
+    shards_at_once: int,
+    job_limit_min: int,
     trust_dir: Path | None,
     as_json: bool,
 ) -> None:
@@ -112,10 +143,25 @@ def plan(
             stored=done.stored if done else (),
             history_s=history.history_s if history else None,
         )
-    except PlanError as exc:
+
+        def rate_estimate(of: Plan) -> Estimate:
+            return estimate(
+                catalog,
+                of.cells,
+                of.shards,
+                requests_history=history.history_requests if history else None,
+                shards_at_once=shards_at_once,
+                job_limit_s=job_limit_min * 60,
+                max_jobs=max_jobs,
+            )
+
+        runs = rate_estimate(result).workflow_runs
+        result = first_run(result, runs, max_jobs)
+        est = rate_estimate(result)
+    except (PlanError, ValueError) as exc:
         raise InputError(str(exc)) from None
     if as_json:
-        print_json(result.to_json())
+        print_json(plan_json(result, est, runs))
         return
     loads = [s.expected_s for s in result.shards] or [0.0]
     click.echo(
@@ -123,6 +169,30 @@ def plan(
         f"expected shard time {min(loads):.0f}-{max(loads):.0f} s "
         f"(total {sum(loads) / 3600:.1f} h); {result.skipped} already have a valid receipt"
     )
+    click.echo(_describe(est, runs, result.deferred))
     counts = result.reason_counts()
     if counts:
         click.echo("why: " + ", ".join(f"{n} {r.replace('_', ' ')}" for r, n in counts.items()))
+
+
+def _describe(est: Estimate, runs: int, deferred: int) -> str:
+    """The estimate in one line, and a second when the sweep needs more than one run."""
+
+    def hours(seconds: float) -> str:
+        return f"{seconds / 3600:.1f} h"
+
+    floors = "; ".join(
+        f"{e.endpoint}: {e.requests:,.0f} requests at {e.rpm}/min = {hours(e.floor_s)}"
+        for e in est.endpoints
+    )
+    line = (
+        f"estimate: {hours(est.wall_s)} wall with {est.shards_at_once} shards at once "
+        f"(work {hours(est.work_s)}" + (f"; {floors}" if floors else "; no rate budget") + "); "
+        f"longest shard {hours(est.longest_shard_s)} of the {hours(est.job_limit_s)} job limit"
+    )
+    if runs > 1:
+        line += (
+            f"\nneeds {runs} workflow runs: this plan holds the first, {deferred} cells are left "
+            "for later runs (plan again with --receipts once this run's receipts are stored)"
+        )
+    return line

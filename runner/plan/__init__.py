@@ -1,5 +1,15 @@
-"""Plan: expand the matrix, skip cells already done, pack shards for the GitHub matrix."""
+"""Plan: expand the matrix, skip cells already done, pack shards for the GitHub matrix, and
+estimate the sweep's wall time under its endpoints' rate budgets."""
 
+from runner.plan._estimate import (
+    JOB_LIMIT_S,
+    SHARDS_AT_ONCE,
+    EndpointLoad,
+    Estimate,
+    estimate,
+    first_run,
+    plan_json,
+)
 from runner.plan._plan import (
     GITHUB_MATRIX_LIMIT,
     Plan,
@@ -21,6 +31,10 @@ from runner.plan._plan import (
 
 __all__ = [
     "GITHUB_MATRIX_LIMIT",
+    "JOB_LIMIT_S",
+    "SHARDS_AT_ONCE",
+    "EndpointLoad",
+    "Estimate",
     "Plan",
     "PlanError",
     "PlanReason",
@@ -28,12 +42,15 @@ __all__ = [
     "Shard",
     "StoredCell",
     "cell_arg",
+    "estimate",
     "expand",
     "expand_matrix",
+    "first_run",
     "make_plan",
     "pack_apart",
     "pack_shards",
     "parse_cell_arg",
     "plan_digest",
+    "plan_json",
     "read_cell_list",
 ]

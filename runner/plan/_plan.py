@@ -73,6 +73,7 @@ class Plan:
     cells: tuple[PlannedCell, ...]
     skipped: int  # cells that stand: a valid receipt already measured them
     shards: tuple[Shard, ...]
+    deferred: int = 0  # cells left to a later workflow run (runner.plan.first_run)
 
     def reason_counts(self) -> dict[str, int]:
         counts = Counter(c.reason.value for c in self.cells)
@@ -83,6 +84,7 @@ class Plan:
         return {
             "cells": len(self.cells),
             "skipped": self.skipped,
+            "deferred": self.deferred,
             "expected_s": round(sum(c.expected_s for c in self.cells), 1),
             # Why each planned cell runs (cell arg -> PlanReason), and how many for each reason.
             "reasons": {cell_arg(c.cell): c.reason.value for c in self.cells},

@@ -19,6 +19,8 @@ class ReceiptState:
     done: frozenset[CellId] = frozenset()
     # (agent, model, task) -> median wall time of the verified receipts for it
     history_s: dict[tuple[str, str, str], float] = field(default_factory=dict)
+    # (agent, model, task) -> median model requests of those receipts (the rate estimate's)
+    history_requests: dict[tuple[str, str, str], float] = field(default_factory=dict)
     verified: int = 0
     rejected: int = 0
     # every verified receipt of this methodology version, for the plan's reasons
@@ -47,6 +49,7 @@ def receipt_state(
     done: set[CellId] = set()
     stored: list[StoredCell] = []
     times: dict[tuple[str, str, str], list[float]] = defaultdict(list)
+    requests: dict[tuple[str, str, str], list[float]] = defaultdict(list)
     for v in verdicts:
         if not v.ok or v.receipt is None:
             continue
@@ -56,7 +59,10 @@ def receipt_state(
         if not measured:
             continue
         done.add(r.cell)
-        times[(r.cell.agent, r.cell.model, r.cell.task)].append(r.timings.total_s)
+        key = (r.cell.agent, r.cell.model, r.cell.task)
+        times[key].append(r.timings.total_s)
+        requests[key].append(float(r.usage.requests))
     history = {key: statistics.median(ts) for key, ts in times.items()}
+    asked = {key: statistics.median(ns) for key, ns in requests.items()}
     ok = sum(v.ok for v in verdicts)
-    return ReceiptState(frozenset(done), history, ok, len(verdicts) - ok, tuple(stored))
+    return ReceiptState(frozenset(done), history, asked, ok, len(verdicts) - ok, tuple(stored))
