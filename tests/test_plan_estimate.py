@@ -93,3 +93,15 @@ def test_cab_plan_says_the_estimate_and_the_runs(root: Path) -> None:
     assert doc["estimate"]["endpoints"][0]["rpm_per_key"] == 40
     bad = runner.invoke(main, ["--root", str(root), "plan", "--shards-at-once", "0"])
     assert bad.exit_code == 2 and "--shards-at-once" in bad.output
+
+
+def test_too_many_shards_at_once_starve_a_cell_past_its_time_limit(catalog: Catalog) -> None:
+    # A cell's requests wait for its shard's share of the budget, inside the agent's time limit.
+    plan = _plan(catalog)
+    fine = estimate(catalog, plan.cells, plan.shards, max_jobs=256, environ=NO_ENV)
+    assert fine.cells_paced_past_limit == 0  # 20 requests at 2 a minute: 10 min
+    starved = estimate(catalog, plan.cells, plan.shards, max_jobs=256, environ=NO_ENV,
+                       shards_at_once=80)  # fmt: skip
+    share = 40 / 80  # requests a minute per shard
+    limits = [catalog.tasks[c.cell.task].time_limit_s for c in plan.cells]
+    assert starved.cells_paced_past_limit == sum(20 / share * 60 > t for t in limits) > 0

@@ -190,6 +190,12 @@ def _describe(est: Estimate, runs: int, deferred: int) -> str:
         f"(work {hours(est.work_s)}" + (f"; {floors}" if floors else "; no rate budget") + "); "
         f"longest shard {hours(est.longest_shard_s)} of the {hours(est.job_limit_s)} job limit"
     )
+    if est.cells_paced_past_limit:
+        line += (
+            f"\nwarning: {est.cells_paced_past_limit} cells need longer than their time limit "
+            f"for their requests at a shard's share of the budget (budget / {est.shards_at_once}):"
+            " the wait counts against the agent; run fewer shards at once"
+        )
     if runs > 1:
         line += (
             f"\nneeds {runs} workflow runs: this plan holds the first, {deferred} cells are left "

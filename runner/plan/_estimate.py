@@ -51,6 +51,9 @@ class Estimate:
     longest_shard_s: float
     shards_needed: int  # fewest shards whose every one fits the job limit
     workflow_runs: int  # runs of at most max_jobs shards each
+    # Cells whose own requests, paced to a shard's share of the budget, take longer than their
+    # task's time limit: the wait counts against the agent, which would time out waiting.
+    cells_paced_past_limit: int = 0
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -61,6 +64,7 @@ class Estimate:
             "longest_shard_s": round(self.longest_shard_s, 1),
             "shards_needed": self.shards_needed,
             "workflow_runs": self.workflow_runs,
+            "cells_paced_past_limit": self.cells_paced_past_limit,
             "endpoints": [
                 {
                     "endpoint": e.endpoint,
@@ -168,7 +172,15 @@ def estimate(
         needed = max(needed, math.ceil(load.requests / per_shard_in_limit))
     runs = max(1, math.ceil(needed / max_jobs)) if cells else 0
     wall = max([work_s, *(load.floor_s for load in loads)])
-    return Estimate(shards_at_once, job_limit_s, work_s, loads, wall, longest, needed, runs)
+    rpm = {load.endpoint: load.rpm for load in loads}
+    past = sum(
+        1
+        for c in cells
+        if (e := _endpoint(catalog, c.cell.model)) in rpm
+        and _requests(c, table) / (rpm[e] / shards_at_once) * 60
+        > catalog.tasks[c.cell.task].time_limit_s
+    )
+    return Estimate(shards_at_once, job_limit_s, work_s, loads, wall, longest, needed, runs, past)
 
 
 def first_run(plan: Plan, runs: int, max_jobs: int) -> Plan:
