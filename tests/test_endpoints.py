@@ -70,6 +70,18 @@ def test_emulator_limits_each_key_per_minute_with_retry_after(
     assert max(minute_counts(log)) == 3 + 1  # k1's three and k2's one in the same minute
 
 
+def test_a_fixed_retry_after_is_named_whatever_the_minute_says() -> None:
+    # An endpoint with a longer hidden window: every 429 says "come back in N s".
+    emulate = Emulation(rpm_per_key=1, retry_after_s=120)
+    assert emulate.admit("k", now=0.0) is None
+    wait = emulate.admit("k", now=1.0)
+    assert wait == pytest.approx(59.0)
+    assert emulate.retry_after(wait) == "120"
+    assert Emulation(rpm_per_key=1).retry_after(59.0) == "59"  # default: the minute's
+    with pytest.raises(ValueError, match="retry_after_s"):
+        Emulation(retry_after_s=0)
+
+
 def test_sliding_window_admits_again_after_a_minute() -> None:
     emulate = Emulation(rpm_per_key=2)
     assert emulate.admit("k", now=0.0) is None

@@ -66,6 +66,13 @@ def oracle() -> None:
     help="With --emulate: seconds added per output token.",
 )
 @click.option(
+    "--retry-after",
+    type=click.IntRange(min=1),
+    default=None,
+    help="With --emulate: the Retry-After (seconds) every 429 names, whatever the minute "
+    "says (an endpoint with a longer hidden window; default: when the key's minute frees).",
+)
+@click.option(
     "--request-log",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
@@ -85,6 +92,7 @@ def oracle_serve(
     rpm: int | None,
     hosted: str | None,
     token_latency: float,
+    retry_after: int | None,
     request_log: Path | None,
 ) -> None:
     """Serve the calibration models over the OpenAI and Anthropic APIs until interrupted."""
@@ -98,8 +106,12 @@ def oracle_serve(
         serve,
     )
 
-    if emulate is None and (rpm is not None or hosted or token_latency or request_log):
-        raise InputError("--rpm, --hosted, --token-latency and --request-log need --emulate")
+    if emulate is None and (
+        rpm is not None or hosted or token_latency or request_log or retry_after is not None
+    ):
+        raise InputError(
+            "--rpm, --hosted, --token-latency, --retry-after and --request-log need --emulate"
+        )
     emulation = None
     if emulate is not None:
         names = tuple(m.strip() for m in hosted.split(",") if m.strip()) if hosted else None
@@ -111,6 +123,7 @@ def oracle_serve(
             rpm_per_key=NIM_DEFAULT_RPM if rpm is None else (rpm or None),
             hosted=names,
             token_latency_s=token_latency,
+            retry_after_s=retry_after,
             log_path=request_log,
         )
 

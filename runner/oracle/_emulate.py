@@ -33,6 +33,11 @@ class Emulation:
     rpm_per_key: int | None = NIM_DEFAULT_RPM
     hosted: tuple[str, ...] | None = None
     token_latency_s: float = 0.0  # added per output token before a reply
+    # The Retry-After a 429 names. None: when the key's minute frees a slot. A number: that
+    # many seconds whatever the minute says, as an endpoint with a longer hidden window does
+    # (LiteLLM's router honours at most 60 s and otherwise backs off briefly, so a longer one
+    # reaches the agent).
+    retry_after_s: int | None = None
     reasoning: bool = True  # send reasoning_content like NIM's reasoning models
     log_path: Path | None = None
     _served: dict[str, collections.deque[float]] = field(
@@ -45,6 +50,12 @@ class Emulation:
             raise ValueError(f"unknown emulation profile {self.profile!r} (known: {PROFILES})")
         if self.rpm_per_key is not None and self.rpm_per_key < 1:
             raise ValueError("rpm_per_key must be at least 1 (or None: no limit)")
+        if self.retry_after_s is not None and self.retry_after_s < 1:
+            raise ValueError("retry_after_s must be at least 1 (or None: the minute's)")
+
+    def retry_after(self, wait_s: float) -> str:
+        """The Retry-After header of a 429 when the key's next slot is `wait_s` away."""
+        return str(self.retry_after_s) if self.retry_after_s else retry_after_header(wait_s)
 
     def hosts(self, model: str, known: tuple[str, ...]) -> bool:
         return model in (self.hosted if self.hosted is not None else known)

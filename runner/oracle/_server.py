@@ -26,7 +26,6 @@ from runner.oracle._emulate import (
     add_reasoning,
     key_id,
     reasoning_chunk,
-    retry_after_header,
 )
 from runner.oracle._plan import Behaviour, plan_reply
 from runner.oracle._tasks import OracleTask
@@ -188,7 +187,7 @@ class OracleApp:
                     429,
                     "Too Many Requests",
                     "rate_limit_error",
-                    headers={"Retry-After": retry_after_header(wait)},
+                    headers={"Retry-After": emulate.retry_after(wait)},
                 )
         status = 200 if refusal is None else refusal.status
         emulate.record(
