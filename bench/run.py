@@ -602,12 +602,17 @@ def bench_pull_vs_build(agents: Sequence[str]) -> dict[str, Any]:
 
 def bench_images(repeats: int, previous: dict[str, Any] | None = None) -> dict[str, Any]:
     pull_vs_build = None
+    old_pvb = (previous or {}).get("pull_vs_build")
     if os.environ.get("CAB_BENCH_PULL_VS_BUILD") == "1":
         from runner.catalog import load_agents
 
         wanted = os.environ.get("CAB_BENCH_IMAGE_AGENTS", "")
         agents = wanted.split(",") if wanted else sorted(load_agents(ROOT))
-        pull_vs_build = bench_pull_vs_build(agents)
+        pull_vs_build = {
+            **bench_pull_vs_build(agents),
+            "measured_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "load_average_at_end": load_average(),
+        }
         if previous and "warm_rebuild_s" in previous:
             # Its engine's build cache is pruned: a "warm" rebuild now would be a cold one.
             return {
@@ -650,7 +655,9 @@ def bench_images(repeats: int, previous: dict[str, Any] | None = None) -> dict[s
             "every package again: ~6 min, not repeated here)",
         },
         "size_mb": {"re_measured": True, **_image_sizes()},
-        **({"pull_vs_build": pull_vs_build} if pull_vs_build else {}),
+        # Measured only on an engine of its own (CAB_BENCH_PULL_VS_BUILD=1): else kept from the
+        # run that measured it, with that run's date.
+        **({"pull_vs_build": kept} if (kept := pull_vs_build or old_pvb) else {}),
     }
 
 
@@ -812,6 +819,11 @@ def render_markdown(results: dict[str, Any]) -> str:
             for name, row in pvb["per_agent"].items():
                 lines.append(f"| {name} | {row['cold_build_s']} | {row['cold_pull_s']} | "
                              f"{row['size_mb']} |")  # fmt: skip
+            if "measured_at" in pvb:
+                load = pvb.get("load_average_at_end")
+                lines += ["", f"_Measured {pvb['measured_at']} (finished)"
+                              + (f", load average {load} at the end" if load is not None else "")
+                              + "._"]  # fmt: skip
             lines.append("")
     faults = results.get("faults")
     if faults:
