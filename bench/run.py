@@ -414,46 +414,19 @@ RATE_TASKS = ("py-buildplan-critical-path", "py-confkit-inline-comments", "py-se
               "py-cron-steps", "js-csv-quoted-fields")  # fmt: skip
 
 
-def _serve_emulator(work: Path, rpm: int) -> tuple[subprocess.Popen[bytes], str, Path]:
-    """`cab oracle serve --emulate nim --rpm N` on a free port: (process, URL, request log)."""
-    import socket
-    import urllib.request
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    request_log = work / "emulator.jsonl"
-    argv = [sys.executable, "-m", "runner", "oracle", "serve", "--port", str(port),
-            "--emulate", "nim", "--rpm", str(rpm), "--request-log", str(request_log)]  # fmt: skip
-    err = (work / "emulator.log").open("wb")
-    proc = subprocess.Popen(argv, cwd=ROOT, stdout=err, stderr=err)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/v1/models", timeout=2):
-                return proc, url, request_log
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise SystemExit(f"the emulator did not come up: {work / 'emulator.log'}") from None
-            time.sleep(0.3)
-
-
 def bench_rate(work: Path) -> dict[str, Any]:
     """RATE_SHARDS `cab cell run-many --shards-at-once RATE_SHARDS` processes, each with its own
     proxy, all on one key of one emulated NIM endpoint with a budget of RATE_RPM requests per
     minute (its log says what it served and refused, and when). The floor is the budget's: total
     requests / RATE_RPM minutes."""
     from runner.oracle import minute_counts
+    from tests.emulator import serve_emulator
 
     rate_dir = work / "rate"
-    rate_dir.mkdir()
-    emulator, url, request_log = _serve_emulator(rate_dir, RATE_RPM)
     load0 = load_average()
     env = {**os.environ, "CAB_RPM_NVIDIA_NIM": str(RATE_RPM)}
-    procs = []
-    try:
+    procs: list[tuple[subprocess.Popen[bytes], Path]] = []
+    with serve_emulator(rate_dir, ["--rpm", str(RATE_RPM)]) as (url, request_log):
         t0 = time.perf_counter()
         for i in range(RATE_SHARDS):
             # Distinct cells: shard i takes attempts i+1, i+1+RATE_SHARDS, ... of each task.
@@ -468,14 +441,13 @@ def bench_rate(work: Path) -> dict[str, Any]:
             err = (rate_dir / f"shard-{i}.log").open("wb")
             procs.append((subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                            stderr=err), out))  # fmt: skip
-        codes = [p.wait() for p, _ in procs]
+        try:
+            codes = [p.wait() for p, _ in procs]
+        finally:
+            for p, _ in procs:
+                if p.poll() is None:
+                    p.terminate()
         wall = time.perf_counter() - t0
-    finally:
-        for p, _ in procs:
-            if p.poll() is None:
-                p.terminate()
-        emulator.terminate()
-        emulator.wait(timeout=30)
     receipts = [r for _, out in procs for r in read_receipts(out)]
     outcomes: dict[str, int] = {}
     for r in receipts:
@@ -875,7 +847,8 @@ def redteam_table(redteam: dict[str, Any]) -> list[str]:
 
 def fault_table(faults: dict[str, Any]) -> list[str]:
     lines = ["## Fault injection (`nox -s faults`, tests/test_faults.py)", "",
-             f"Recorded {faults.get('date', '?')}. Cells before = cells asked for; after fault = "
+             f"Last recorded {faults.get('date', '?')} (a row recorded at another time says "
+             "when). Cells before = cells asked for; after fault = "
              "valid receipts right after the fault (infra errors among them: nothing measured, "
              "retried by the resume); after resume = valid receipts once resumed. "
              "Board = board.json cell aggregates equal to the undisturbed run's.", "",
@@ -892,8 +865,11 @@ def fault_table(faults: dict[str, Any]) -> list[str]:
         board = f.get("board_same", "")
         if board is False and f.get("usage_diff"):
             board = "outcomes: True; tokens differ (note)"
+        when = f.get("recorded")
+        tried = f.get("tried", "") + (f" (recorded {when})" if when and when != faults.get("date")
+                                      else "")  # fmt: skip
         lines.append(
-            f"| {name} | {f.get('tried', '')} | {f.get('cells_before', '')} | "
+            f"| {name} | {tried} | {f.get('cells_before', '')} | "
             f"{after} | {f.get('cells_after_resume', '')} | "
             f"{f.get('survived', '')} | {board} | "
             f"{f.get('leaked_containers', '')} |"

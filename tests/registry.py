@@ -29,7 +29,7 @@ http:
 """
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port: int = s.getsockname()[1]
@@ -54,7 +54,7 @@ def local_registry(folder: Path) -> Iterator[str]:
             f"{REGISTRY_BIN} is not installed (apt-get install docker-registry)"
         )
     folder.mkdir(parents=True, exist_ok=True)
-    port = _free_port()
+    port = free_port()
     config = folder / "config.yml"
     config.write_text(CONFIG.format(storage=folder / "storage", port=port), encoding="utf-8")
     log = (folder / "registry.log").open("wb")

@@ -82,6 +82,27 @@ def test_a_fixed_retry_after_is_named_whatever_the_minute_says() -> None:
         Emulation(retry_after_s=0)
 
 
+def test_a_longer_hidden_window_counts_the_budget_over_it() -> None:
+    emulate = Emulation(rpm_per_key=2, window_s=300)
+    assert emulate.admit("k", now=0.0) is None
+    assert emulate.admit("k", now=1.0) is None
+    assert emulate.admit("k", now=120.0) == pytest.approx(180.0)  # a minute is not enough
+    assert emulate.admit("k", now=300.5) is None
+    with pytest.raises(ValueError, match="window_s"):
+        Emulation(window_s=0)
+
+
+def test_oracle_serve_refuses_emulation_options_without_emulate(root: Path) -> None:
+    from click.testing import CliRunner
+
+    from runner.cli import main
+
+    for option in (["--window", "120"], ["--retry-after", "5"], ["--no-reasoning"]):
+        result = CliRunner().invoke(main, ["--root", str(root), "oracle", "serve", *option])
+        assert result.exit_code == 2 and "need --emulate" in result.output, result.output
+        assert len(result.output.strip().splitlines()) == 1
+
+
 def test_sliding_window_admits_again_after_a_minute() -> None:
     emulate = Emulation(rpm_per_key=2)
     assert emulate.admit("k", now=0.0) is None

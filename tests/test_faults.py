@@ -73,8 +73,10 @@ def _write_report() -> Iterator[None]:
         data = json.loads(REPORT_PATH.read_text())
     except (FileNotFoundError, json.JSONDecodeError):
         data = {}
-    data.setdefault("faults", {}).update(REPORT)
-    data["date"] = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # A run of some faults (-k) replaces their rows only: each row says when it was recorded.
+    data.setdefault("faults", {}).update({k: {**v, "recorded": now} for k, v in REPORT.items()})
+    data["date"] = now
     data["excluded_fields"] = list(EXCLUDED_FIELDS)
     REPORT_PATH.parent.mkdir(parents=True, exist_ok=True)
     tmp = REPORT_PATH.with_name(f".{REPORT_PATH.name}.tmp")
@@ -440,6 +442,52 @@ def test_proxy_killed_mid_run(baseline: Path, runner_key: Path, tmp_path: Path) 
     finally:
         kill_group(run.proc.pid)
     settle(name, run, out, cells, baseline, runner_key, tmp_path)
+
+
+# --- an endpoint out of budget ----------------------------------------------------------------
+
+# NIM-like endpoint whose hidden window is longer than a minute: FLOOD_BUDGET requests per
+# FLOOD_WINDOW_S per key, and every 429 says "retry in 1 s", so neither LiteLLM's router (it
+# honours Retry-After up to 60 s) nor the agent waits long enough. The first cell's requests use
+# the budget; the second's are refused through all its tries.
+FLOOD_BUDGET = 2
+FLOOD_WINDOW_S = 180
+
+
+@pytest.mark.docker
+@faults_session
+def test_endpoint_out_of_budget_then_resumed(
+    baseline: Path, runner_key: Path, tmp_path: Path
+) -> None:
+    from tests.emulator import serve_emulator
+
+    name = "endpoint_429_flood"
+    out = tmp_path / "out"
+    cells = PROXY_CELLS
+    # No reasoning_content: the replies, and so the metered tokens, are the plain oracle's, as
+    # in the undisturbed run the board is compared with.
+    options = ["--rpm", str(FLOOD_BUDGET), "--window", str(FLOOD_WINDOW_S), "--retry-after", "1",
+               "--no-reasoning"]  # fmt: skip
+    record(name, tried=f"an emulated NIM endpoint allowing {FLOOD_BUDGET} requests per key in "
+           f"{FLOOD_WINDOW_S} s, every 429 naming Retry-After 1 s; cells one at a time, then "
+           "resumed once the window has passed", cells_before=len(cells))  # fmt: skip
+    with serve_emulator(tmp_path / "endpoint", options) as (url, log):
+        run = run_cells(out, cells, runner_key, concurrency=1, extra=["--oracle-url", url])
+        entries = [json.loads(line) for line in log.read_text().splitlines()]
+        refused = [e for e in entries if e["status"] == 429]
+        starved = {e["cell"] for e in refused}
+        flooded = {k: v for k, v in receipts_state(out)["valid"].items() if k in starved}
+        record(name, refused_429=len(refused), outcomes_of_refused_cells=flooded)
+        # The cells the endpoint refused through all their tries end infra_error, never the
+        # agent's, and their receipts say it was 429s.
+        assert refused and flooded and set(flooded.values()) == {"infra_error"}, flooded
+        for key in flooded:
+            evidence = json.loads((out / key / "receipt.json").read_text())["infra_evidence"]
+            assert any("429" in line for line in evidence), evidence
+        first_served = min(e["t"] for e in entries if e["status"] == 200)
+        time.sleep(max(0.0, first_served + FLOOD_WINDOW_S + 2 - time.time()))
+        settle(name, run, out, cells, baseline, runner_key, tmp_path,
+               resume_kw={"concurrency": 1, "extra": ["--oracle-url", url]})  # fmt: skip
 
 
 # --- Docker engine lost -----------------------------------------------------------------------

@@ -66,6 +66,18 @@ def oracle() -> None:
     help="With --emulate: seconds added per output token.",
 )
 @click.option(
+    "--no-reasoning",
+    is_flag=True,
+    help="With --emulate: no reasoning_content in replies (a hosted model that does not reason).",
+)
+@click.option(
+    "--window",
+    type=click.IntRange(min=1),
+    default=None,
+    help="With --emulate: the per-key limit counts --rpm requests over this many seconds "
+    "instead of a minute (an endpoint with a longer hidden window).",
+)
+@click.option(
     "--retry-after",
     type=click.IntRange(min=1),
     default=None,
@@ -92,6 +104,8 @@ def oracle_serve(
     rpm: int | None,
     hosted: str | None,
     token_latency: float,
+    no_reasoning: bool,
+    window: int | None,
     retry_after: int | None,
     request_log: Path | None,
 ) -> None:
@@ -99,6 +113,7 @@ def oracle_serve(
     from runner.oracle import (
         MODELS,
         NIM_DEFAULT_RPM,
+        WINDOW_S,
         Emulation,
         OracleSettings,
         TaskLoadError,
@@ -107,10 +122,17 @@ def oracle_serve(
     )
 
     if emulate is None and (
-        rpm is not None or hosted or token_latency or request_log or retry_after is not None
+        rpm is not None
+        or hosted
+        or token_latency
+        or request_log
+        or retry_after is not None
+        or window is not None
+        or no_reasoning
     ):
         raise InputError(
-            "--rpm, --hosted, --token-latency, --retry-after and --request-log need --emulate"
+            "--rpm, --hosted, --token-latency, --no-reasoning, --window, --retry-after and "
+            "--request-log need --emulate"
         )
     emulation = None
     if emulate is not None:
@@ -124,6 +146,8 @@ def oracle_serve(
             hosted=names,
             token_latency_s=token_latency,
             retry_after_s=retry_after,
+            reasoning=not no_reasoning,
+            window_s=float(window) if window is not None else WINDOW_S,
             log_path=request_log,
         )
 

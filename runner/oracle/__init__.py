@@ -4,6 +4,7 @@ from runner.oracle._conversation import Conversation, Message, Reply, Tool, Tool
 from runner.oracle._emulate import (
     NIM_DEFAULT_RPM,
     PROFILES,
+    WINDOW_S,
     Emulation,
     emulation_from_env,
     minute_counts,
@@ -39,6 +40,7 @@ __all__ = [
     "MODELS",
     "NIM_DEFAULT_RPM",
     "PROFILES",
+    "WINDOW_S",
     "BadRequest",
     "Behaviour",
     "Conversation",

@@ -33,6 +33,10 @@ class Emulation:
     rpm_per_key: int | None = NIM_DEFAULT_RPM
     hosted: tuple[str, ...] | None = None
     token_latency_s: float = 0.0  # added per output token before a reply
+    # The per-key limit counts the requests served in this many seconds: a minute, as NIM's
+    # reported limit, or longer, as an endpoint with a longer hidden window (`rpm_per_key` is
+    # then the budget of that window).
+    window_s: float = WINDOW_S
     # The Retry-After a 429 names. None: when the key's minute frees a slot. A number: that
     # many seconds whatever the minute says, as an endpoint with a longer hidden window does
     # (LiteLLM's router honours at most 60 s and otherwise backs off briefly, so a longer one
@@ -50,6 +54,8 @@ class Emulation:
             raise ValueError(f"unknown emulation profile {self.profile!r} (known: {PROFILES})")
         if self.rpm_per_key is not None and self.rpm_per_key < 1:
             raise ValueError("rpm_per_key must be at least 1 (or None: no limit)")
+        if self.window_s < 1:
+            raise ValueError("window_s must be at least 1")
         if self.retry_after_s is not None and self.retry_after_s < 1:
             raise ValueError("retry_after_s must be at least 1 (or None: the minute's)")
 
@@ -65,16 +71,16 @@ class Emulation:
 
     def admit(self, key: str, now: float | None = None) -> float | None:
         """None when `key` may be served now (and counts it), else the seconds to wait: a
-        sliding 60 s window of served requests per key, as NIM's per-minute limit."""
+        sliding window (window_s, a minute by default) of served requests per key."""
         if self.rpm_per_key is None:
             return None
         now = time.time() if now is None else now
         with self._lock:
             served = self._served[key]
-            while served and served[0] <= now - WINDOW_S:
+            while served and served[0] <= now - self.window_s:
                 served.popleft()
             if len(served) >= self.rpm_per_key:
-                return max(0.001, served[0] + WINDOW_S - now)
+                return max(0.001, served[0] + self.window_s - now)
             served.append(now)
             return None
 

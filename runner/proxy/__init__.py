@@ -4,6 +4,12 @@ The auth hook (`_auth`) and the usage callback (`_usage`) run inside the proxy p
 loaded by LiteLLM by dotted path; they import LiteLLM, so they are not imported here.
 """
 
+import os
+
+# Importing LiteLLM (the pacer hook does, in this process too) fetches its model cost map from
+# GitHub unless told not to: prices come from models.toml, and nothing may leave the machine.
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+
 from runner.proxy._config import (
     ConfigError,
     build_config,
