@@ -9,7 +9,12 @@ from pathlib import Path
 import pytest
 
 from runner.catalog import RunnerCheck
-from runner.checks._integrity import RunnerKind, make_canaries, runner_kind
+from runner.checks._integrity import (
+    RunnerKind,
+    make_canaries,
+    runner_kind,
+    runs_package_scripts,
+)
 from runner.checks._runner import runner_verdict
 
 FIXTURES = Path(__file__).parent / "fixtures" / "checks"
@@ -121,3 +126,11 @@ def test_node_canaries_match_a_typescript_glob() -> None:
     mts = make_canaries(["node", "--test", "/tests/**/*.test.mts"], token="c0ffee")
     assert mts is not None and list(mts.files) == ["c0ffee.test.mts"]
     assert NODE_CANARIES is not None and list(NODE_CANARIES.files) == ["c0ffee.test.mjs"]
+
+
+def test_package_scripts_are_the_runner_only_through_a_package_manager() -> None:
+    # The diff check counts package.json scripts as test config only for such runners.
+    assert runs_package_scripts(["npm", "test"]) and runs_package_scripts(["/usr/bin/npx", "jest"])
+    assert runs_package_scripts(["yarn", "run", "test"])
+    assert not runs_package_scripts(["node", "--test", "test/"])
+    assert not runs_package_scripts(["python3", "-m", "pytest", "tests"])

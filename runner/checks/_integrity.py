@@ -31,9 +31,23 @@ class RunnerKind(StrEnum):
     node = "node"
 
 
+# Package managers that run the task's tests through package.json's scripts (`npm test`).
+SCRIPT_RUNNERS = frozenset({"npm", "yarn", "pnpm", "npx", "bun"})
+
+
+def _programs(command: Sequence[str]) -> list[str]:
+    """The command's words without their directories (/usr/bin/node -> node)."""
+    return [w.rsplit("/", 1)[-1] for w in command]
+
+
+def runs_package_scripts(command: Sequence[str]) -> bool:
+    """The task's runner goes through package.json's scripts: they are then test config."""
+    return bool(SCRIPT_RUNNERS.intersection(_programs(command)))
+
+
 def runner_kind(command: Sequence[str]) -> RunnerKind | None:
     """Which test runner a task's command runs (None: one the harness has no canaries for)."""
-    words = [w.rsplit("/", 1)[-1] for w in command]
+    words = _programs(command)
     if "pytest" in words or any(w.startswith("py.test") for w in words):
         return RunnerKind.pytest
     if words and words[0] in ("node", "nodejs") and "--test" in words:

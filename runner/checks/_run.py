@@ -23,7 +23,7 @@ from typing import Any
 from runner.catalog import RunnerCheck, TaskSpec
 from runner.checks._diff import DiffParseError, FileChange, parse_diff
 from runner.checks._diff import diff_verdict as _diff_verdict
-from runner.checks._integrity import Canaries, make_canaries
+from runner.checks._integrity import Canaries, make_canaries, runs_package_scripts
 from runner.checks._junit import MAX_REPORT_BYTES
 from runner.checks._lint import LINTABLE, SHELL_SHEBANG, lint_verdict
 from runner.checks._record import LintRecord, RunnerRecord, parse_record, record_log
@@ -54,8 +54,6 @@ RECORD_MAX_BYTES = 4 * 1024 * 1024
 # container at all raises SandboxError.)
 ENTRYPOINT_FAILURES = {126, 127}
 RUNNER_CAPS = ("CHOWN", "DAC_OVERRIDE", "FOWNER", "KILL", "SETUID", "SETGID")
-# Runners whose package.json scripts decide how the tests run (then they are test config).
-_SCRIPT_RUNNERS = {"npm", "yarn", "pnpm", "npx", "bun"}
 
 
 class ChecksInfraError(Exception):
@@ -289,9 +287,9 @@ def _runner_check(job: _Job, check: RunnerCheck, timeout_s: float) -> PhaseResul
 
 def _diff_check(spec: TaskSpec, patch: str) -> PhaseResult:
     started = time.monotonic()
-    words = {w.rsplit("/", 1)[-1] for w in spec.checks.runner.command}
+    scripts = runs_package_scripts(spec.checks.runner.command)
     verdict = (
-        _diff_verdict(spec.checks.diff, patch, package_scripts=bool(words & _SCRIPT_RUNNERS))
+        _diff_verdict(spec.checks.diff, patch, package_scripts=scripts)
         if patch.strip()
         else Verdict("diff", False, "the patch is empty: nothing changed")
     )
