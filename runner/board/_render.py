@@ -28,7 +28,7 @@ from runner.board._models import (
     ModelSummary,
     UnscoredCell,
 )
-from runner.catalog import Column, HostModel, ModelCatalog, is_calibration
+from runner.catalog import Column, HostModel, ModelCatalog, ServingKind, is_calibration
 from runner.receipts import Tier
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -78,6 +78,8 @@ class ModelColumn:
     in_catalog: bool
     host: HostModel | None
     calibration: bool = False  # a `cab oracle serve` model: proves the harness, not a model
+    # Served by whoever ran it (models.toml serving.kind = "self-hosted"), labelled as such.
+    self_hosted: bool = False
 
 
 @dataclass
@@ -180,6 +182,7 @@ class SiteRenderer:
             in_catalog=host is not None,
             host=host,
             calibration=host is None and is_calibration(model_id),
+            self_hosted=bool(host and host.serving.kind is ServingKind.self_hosted),
         )
 
     def _model_order(self, ids: Iterable[str]) -> list[str]:

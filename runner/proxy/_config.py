@@ -87,10 +87,19 @@ def build_config(
     environ: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """A LiteLLM proxy config. `models` selects catalog ids and calibration names (default: all
-    catalog models, plus the calibration models when an oracle URL is given). Keys are referenced
-    as `os.environ/VAR`, never written into the file."""
+    catalog models, plus the calibration models when an oracle URL is given; a self-hosted model
+    is in the default only where its base URL is set, and asked for by name without one it is an
+    error). Keys are referenced as `os.environ/VAR`, never written into the file."""
     catalog_ids = [m.id for m in catalog.models]
-    wanted = list(models) if models else [*catalog_ids, *(CALIBRATION_MODELS if oracle_url else ())]
+    if models:
+        wanted = list(models)
+    else:
+        served = [
+            m.id
+            for m in catalog.models
+            if m.serving.base_url(environ) or not m.serving.api_base_env
+        ]
+        wanted = [*served, *(CALIBRATION_MODELS if oracle_url else ())]
     unknown = [m for m in wanted if m not in catalog_ids and m not in CALIBRATION_MODELS]
     if unknown:
         raise ConfigError(

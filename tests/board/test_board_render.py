@@ -73,3 +73,35 @@ def test_summary_md() -> None:
     assert "| gamma | infra errors only (2) | — | — |" in summary
     assert "priced-open: alpha 10-2 beta over 12 shared attempts, p = 0.03857" in summary
     assert "Infra errors excluded from every denominator: 3." in summary
+
+
+def test_self_hosted_column_is_labelled_as_such() -> None:
+    """A self-hosted model's column says so wherever the model is named: matrix header, model
+    page (with where its base URL came from), model list, agent page and catalog."""
+    from runner.catalog import ModelCatalog
+    from tests.board.test_board_build import _host
+
+    s = "org/own-server"
+    base = catalog()
+    hosts = [
+        *(h.model_dump(mode="json", exclude_none=True) for h in base.models),
+        _host(s, notes={"price": "none"}, status="held", joined_methodology=None,
+              serving={"kind": "self-hosted", "route": "openai/own", "api_base_env": "OWN_URL"}),
+    ]  # fmt: skip
+    cat = ModelCatalog.model_validate({"methodology_version": base.methodology_version,
+                                       "model": hosts})  # fmt: skip
+    items = [verified(make_receipt("alpha", m, "t1", "passed")) for m in (U, s)]
+    files, _ = render_site(build_board(items, cat), cat)
+    pages = {k: v.decode() for k, v in files.items()}
+    flag = 'class="flag selfhosted"'
+    index = pages["index.html"]
+    header = index.split('href="models/org--own-server.html"')[1].split("</th>")[0]
+    assert flag in header and "self-hosted" in header
+    unpriced = index.split('href="models/org--unpriced-open.html"')[1].split("</th>")[0]
+    assert flag not in unpriced
+    model = pages["models/org--own-server.html"]
+    assert flag in model.split("</h1>")[0]
+    assert "self-hosted: served by whoever ran the cells" in model and "$OWN_URL" in model
+    assert "hosted by the provider" in pages["models/org--unpriced-open.html"]
+    for page in ("models/index.html", "agents/alpha.html", "catalog.html"):
+        assert pages[page].count(flag) == 1, page
