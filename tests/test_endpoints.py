@@ -10,8 +10,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from pydantic import ValidationError
 
-from runner.catalog import load_models
+from runner.catalog import Serving, ServingKind, load_models
 from runner.oracle import Emulation, OracleServer, OracleSettings, load_oracle_tasks, minute_counts
 from runner.proxy import ConfigError, build_config, probe_models, rate_shares, tool_call_problem
 from runner.proxy._hooks import PACER_WINDOW_S, Pacer
@@ -152,6 +153,32 @@ def test_rate_shares_split_the_budget_between_shards(root: Path) -> None:
         rate_shares(catalog, [host], environ={"CAB_RPM_NVIDIA_NIM": "lots"})
     with pytest.raises(ConfigError, match="at least 1"):
         rate_shares(catalog, [host], shards_at_once=0)
+
+
+def test_each_self_hosted_server_has_a_budget_of_its_own(root: Path) -> None:
+    """Two self-hosted rows share the `openai/` route prefix, never a budget: each names its
+    endpoint, and only that endpoint's CAB_RPM_<ENDPOINT> rations it."""
+    catalog = load_models(root)
+    row = next(m for m in catalog.models if m.serving.kind is ServingKind.self_hosted)
+    twin = row.model_copy(
+        update={
+            "id": "qwen/twin",
+            "serving": row.serving.model_copy(update={"endpoint": "twin_box"}),
+        }
+    )
+    catalog = catalog.model_copy(update={"models": [*catalog.models, twin]})
+    assert row.serving.route.startswith("openai/") and twin.serving.route == row.serving.route
+    mine = row.serving.budget_endpoint
+    assert mine not in ("openai", "twin_box")
+    assert rate_shares(catalog, [row.id, twin.id], environ={"CAB_RPM_OPENAI": "7"}) == {}
+    env = {f"CAB_RPM_{mine.upper()}": "12"}
+    assert rate_shares(catalog, [row.id, twin.id], shards_at_once=2, environ=env) == {
+        row.id: {"endpoint": mine, "rpm": 6.0}
+    }
+    assert row.serving.served_name == row.serving.route.split("/", 1)[1]
+    spec = row.serving.model_dump(exclude={"endpoint"})
+    with pytest.raises(ValidationError, match="names its own endpoint"):
+        Serving.model_validate(spec)
 
 
 def test_calibration_on_the_openai_route_when_the_catalog_says_so(root: Path) -> None:

@@ -37,6 +37,7 @@ from runner.catalog._models import (
     RecordSource,
     Registry,
     RunnerCheck,
+    Serving,
     ServingKind,
     StepRule,
     TaskSpec,
@@ -44,7 +45,6 @@ from runner.catalog._models import (
     TrajectoryRule,
     UsageRule,
     VisibleTests,
-    endpoint_of,
     rpm_env,
 )
 
@@ -72,6 +72,7 @@ __all__ = [
     "RecordSource",
     "Registry",
     "RunnerCheck",
+    "Serving",
     "ServingKind",
     "StepRule",
     "TaskSpec",
@@ -79,7 +80,6 @@ __all__ = [
     "TrajectoryRule",
     "UsageRule",
     "VisibleTests",
-    "endpoint_of",
     "find_root",
     "is_calibration",
     "load_agents",

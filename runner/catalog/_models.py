@@ -14,6 +14,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
 
+from runner.catalog._calibration import is_calibration
+
 # A methodology version is MAJOR.MINOR; receipts of different majors never mix on a board.
 MethodologyVersion = Annotated[str, Field(pattern=r"^[0-9]+\.[0-9]+$")]
 # Identifiers that end up in paths, container names and matrix keys: keep them boring.
@@ -89,11 +91,22 @@ class Serving(Strict):
         pattern=r"^[A-Z_][A-Z0-9_]*$",
         description="Environment variable holding the key; optional (the public sweep is keyless)",
     )
+    endpoint: str | None = Field(
+        default=None,
+        pattern=r"^[a-z][a-z0-9_]*$",
+        description="The budget this model's requests count against ([endpoint.<name>], "
+        "CAB_RPM_<NAME>); None: the route's provider prefix. Self-hosted: required, so two "
+        "servers never share one budget",
+    )
 
     @model_validator(mode="after")
     def _base_url_source(self) -> Serving:
         if self.kind is ServingKind.self_hosted and not self.api_base_env:
             raise ValueError("a self-hosted model takes its base URL from api_base_env")
+        if self.kind is ServingKind.self_hosted and not self.endpoint:
+            raise ValueError(
+                "a self-hosted model names its own endpoint (its budget, CAB_RPM_<ENDPOINT>)"
+            )
         if self.api_base_env and self.api_base is not None:
             raise ValueError("give api_base or api_base_env, not both")
         return self
@@ -104,6 +117,16 @@ class Serving(Strict):
             env = os.environ if environ is None else environ
             return env.get(self.api_base_env) or None
         return str(self.api_base).rstrip("/") if self.api_base is not None else None
+
+    @property
+    def budget_endpoint(self) -> str:
+        """The endpoint whose budget rations this model: `endpoint`, else the route's provider."""
+        return self.endpoint or endpoint_of(self.route)
+
+    @property
+    def served_name(self) -> str:
+        """The model name the server knows: the route without its provider prefix."""
+        return self.route.split("/", 1)[1] if "/" in self.route else self.route
 
 
 class ToolCalling(Strict):
@@ -229,6 +252,25 @@ class ModelCatalog(Strict):
             return int(raw) or None
         spec = self.endpoint.get(endpoint)
         return spec.rpm_per_key if spec else None
+
+    def endpoint_for(self, model: str) -> str:
+        """The endpoint whose budget `model` (a catalog id or calibration model) counts against."""
+        if is_calibration(model):
+            return self.calibration_provider
+        return self.get(model).serving.budget_endpoint
+
+    def model_budget(
+        self, model: str, environ: Mapping[str, str] | None = None
+    ) -> tuple[str, int] | None:
+        """(endpoint, requests per minute) when `model`'s requests are rationed, else None.
+        Calibration models are rationed only when CAB_RPM_<ENDPOINT> says so (the plain oracle
+        has no limit); ValueError names a malformed CAB_RPM_<ENDPOINT>."""
+        env = os.environ if environ is None else environ
+        endpoint = self.endpoint_for(model)
+        if is_calibration(model) and not env.get(rpm_env(endpoint), "").strip():
+            return None
+        rpm = self.rpm_budget(endpoint, env)
+        return (endpoint, rpm) if rpm else None
 
     def get(self, model_id: str) -> HostModel:
         for m in self.models:

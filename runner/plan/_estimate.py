@@ -20,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from runner.catalog import Catalog, endpoint_of, is_calibration, rpm_env
+from runner.catalog import Catalog
 from runner.plan._plan import Plan, PlannedCell, Shard, pack_apart
 
 # sweep.yml: the shard job's timeout-minutes and the default of its max_parallel input.
@@ -99,28 +99,15 @@ def _requests(cell: PlannedCell, table: Mapping[tuple[str, ...], float]) -> floa
     return DEFAULT_REQUESTS_PER_CELL
 
 
-def _endpoint(catalog: Catalog, model: str) -> str:
-    if is_calibration(model):
-        return catalog.models.calibration_provider
-    return endpoint_of(catalog.models.get(model).serving.route)
-
-
 def _budgets(
     catalog: Catalog, cells: Sequence[PlannedCell], environ: Mapping[str, str] | None
 ) -> dict[str, int]:
-    """Endpoint -> rpm for the endpoints the cells use that ration requests. Calibration models
-    are rationed only when CAB_RPM_<ENDPOINT> says so (the plain oracle has no limit)."""
-    import os
-
-    env = os.environ if environ is None else environ
+    """Endpoint -> rpm for the endpoints the cells use that ration requests."""
     out: dict[str, int] = {}
     for model in sorted({c.cell.model for c in cells}):
-        endpoint = _endpoint(catalog, model)
-        if is_calibration(model) and not str(env.get(rpm_env(endpoint), "")).strip():
-            continue
-        rpm = catalog.models.rpm_budget(endpoint, env)
-        if rpm:
-            out[endpoint] = rpm
+        budget = catalog.models.model_budget(model, environ)
+        if budget is not None:
+            out[budget[0]] = budget[1]
     return out
 
 
@@ -141,7 +128,7 @@ def estimate(
     budgets = _budgets(catalog, cells, environ)
     per_endpoint: dict[str, float] = defaultdict(float)
     for c in cells:
-        endpoint = _endpoint(catalog, c.cell.model)
+        endpoint = catalog.models.endpoint_for(c.cell.model)
         if endpoint in budgets:
             per_endpoint[endpoint] += _requests(c, table)
     loads = tuple(
@@ -158,7 +145,7 @@ def estimate(
             n = sum(
                 _requests(c, table)
                 for c in shard.cells
-                if _endpoint(catalog, c.cell.model) == load.endpoint
+                if catalog.models.endpoint_for(c.cell.model) == load.endpoint
             )
             own = max(own, n / share * 60)
         return own
@@ -176,7 +163,7 @@ def estimate(
     past = sum(
         1
         for c in cells
-        if (e := _endpoint(catalog, c.cell.model)) in rpm
+        if (e := catalog.models.endpoint_for(c.cell.model)) in rpm
         and _requests(c, table) / (rpm[e] / shards_at_once) * 60
         > catalog.tasks[c.cell.task].time_limit_s
     )

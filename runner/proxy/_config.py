@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml  # type: ignore[import-untyped]
 
-from runner.catalog import CALIBRATION_MODELS, ModelCatalog, endpoint_of, rpm_env
+from runner.catalog import CALIBRATION_MODELS, ModelCatalog
 
 AUTH_HOOK = "runner.proxy._auth.user_api_key_auth"
 USAGE_CALLBACK = "runner.proxy._usage.usage_logger"
@@ -59,18 +59,13 @@ def rate_shares(
     env = os.environ if environ is None else environ
     shares: dict[str, dict[str, Any]] = {}
     for name in models:
-        if name in CALIBRATION_MODELS:
-            endpoint = catalog.calibration_provider
-            if not env.get(rpm_env(endpoint), "").strip():
-                continue
-        else:
-            endpoint = endpoint_of(catalog.get(name).serving.route)
         try:
-            budget = catalog.rpm_budget(endpoint, env)
+            budget = catalog.model_budget(name, env)
         except ValueError as exc:
             raise ConfigError(str(exc)) from None
         if budget is not None:
-            shares[name] = {"endpoint": endpoint, "rpm": budget / shards_at_once}
+            endpoint, rpm = budget
+            shares[name] = {"endpoint": endpoint, "rpm": rpm / shards_at_once}
     return shares
 
 

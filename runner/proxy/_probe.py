@@ -142,7 +142,7 @@ def probe_model(
         route = spec.route
         base = spec.base_url(env)
         key = env.get(spec.api_key_env) if spec.api_key_env else None
-        served = route.split("/", 1)[1] if "/" in route else route
+        served = spec.served_name
     result: dict[str, Any] = {
         "model": name,
         "route": route,

@@ -86,7 +86,8 @@ def test_self_hosted_column_is_labelled_as_such() -> None:
     hosts = [
         *(h.model_dump(mode="json", exclude_none=True) for h in base.models),
         _host(s, notes={"price": "none"}, status="held", joined_methodology=None,
-              serving={"kind": "self-hosted", "route": "openai/own", "api_base_env": "OWN_URL"}),
+              serving={"kind": "self-hosted", "route": "openai/own", "api_base_env": "OWN_URL",
+                       "endpoint": "own"}),
     ]  # fmt: skip
     cat = ModelCatalog.model_validate({"methodology_version": base.methodology_version,
                                        "model": hosts})  # fmt: skip

@@ -80,7 +80,7 @@ def base_var(catalog: Catalog) -> str:
 
 
 def served_name(catalog: Catalog) -> str:
-    return catalog.models.get(MODEL).serving.route.split("/", 1)[1]
+    return catalog.models.get(MODEL).serving.served_name
 
 
 @contextmanager
