@@ -851,20 +851,24 @@ def redteam_table(redteam: dict[str, Any]) -> list[str]:
 def selfhosted_table(run: dict[str, Any]) -> list[str]:
     cells = run.get("cells", [])
     metered = sum(c["output_tokens"] for c in cells)
+    cut = sum(c.get("cut_output_tokens_estimated", 0) for c in cells)
+    counted = run.get("server_counted_output_tokens")
     lines = [
         "## Self-hosted model (`nox -s selfhosted`, tests/selfhosted)", "",
         f"Recorded {run.get('date', '?')}: `{run['model']}` ({run['gguf']}) served by "
         f"{run['server']} on 127.0.0.1 with `{run['template']}`, behind the cells' LiteLLM "
-        f"proxy; one cell at a time. Output tokens metered at the proxy: {metered}; predicted "
-        f"by llama-server meanwhile: {run['server_tokens_predicted']:.0f} "
+        f"proxy; one cell at a time. Output tokens metered at the proxy: {metered}"
+        + (f" ({counted} counted by llama-server in its usage, {cut} LiteLLM's estimate of "
+           "streams the agent cut)" if counted is not None else "")
+        + f"; predicted by llama-server meanwhile: {run['server_tokens_predicted']:.0f} "
         f"(prompt tokens it evaluated: {run['server_prompt_tokens']:.0f}).", "",
-        "| agent | task | outcome | wall s | agent s | requests (failed) | tokens in / out |",
+        "| agent | task | outcome | wall s | agent s | requests (failed, cut) | tokens in / out |",
         "|---|---|---|---|---|---|---|",
     ]  # fmt: skip
     for c in cells:
         lines.append(
             f"| {c['agent']} | {c['task']} | {c['outcome']} | {c['wall_s']} | {c['agent_s']} "
-            f"| {c['requests']} ({c['failed_requests']}) "
+            f"| {c['requests']} ({c['failed_requests']}, {c.get('cut_requests', '?')}) "
             f"| {c['input_tokens']} / {c['output_tokens']} |"
         )
     return [*lines, ""]

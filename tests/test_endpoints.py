@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from runner.catalog import Serving, ServingKind, load_models
 from runner.oracle import Emulation, OracleServer, OracleSettings, load_oracle_tasks, minute_counts
 from runner.proxy import ConfigError, build_config, probe_models, rate_shares, tool_call_problem
-from runner.proxy._hooks import PACER_WINDOW_S, Pacer
+from runner.proxy._hooks import PACER_WINDOW_S, STRIP_USAGE_FLAG, Pacer, with_stream_usage
 
 FIXTURES = Path(__file__).parent / "fixtures"
 INSTRUCTION = (FIXTURES / "tasks" / "fix-median" / "instruction.md").read_text()
@@ -138,6 +138,24 @@ def test_pacer_keeps_a_share_of_the_budget_in_any_window() -> None:
         assert sum(1 for u in sent[i:] if u < t + PACER_WINDOW_S) <= 5
     # Within 2 % of the share's pace: the floor for 12 requests at 5 per minute is 132 s.
     assert sent[-1] <= 11 * 12.0 * 1.02
+
+
+def test_every_streamed_chat_request_asks_the_endpoint_for_usage() -> None:
+    plain = {"model": "m", "messages": []}
+    assert with_stream_usage(plain, "acompletion") is plain  # a non-stream reply has its usage
+    bridged = {"model": "m", "stream": True, "input": "hi"}
+    assert with_stream_usage(bridged, "aresponses") is bridged  # LiteLLM's bridge asks itself
+    unasked = {"model": "m", "stream": True, "extra_body": {"top_k": 5}}
+    out = with_stream_usage(unasked, "acompletion")
+    assert out["extra_body"] == {"top_k": 5, "stream_options": {"include_usage": True}}
+    assert out[STRIP_USAGE_FLAG] is True  # the agent did not ask: the usage chunk is not its
+    assert unasked == {"model": "m", "stream": True, "extra_body": {"top_k": 5}}  # pure
+    asked = {"model": "m", "stream": True, "stream_options": {"include_usage": True}}
+    out = with_stream_usage(asked, "completion")
+    assert out["extra_body"]["stream_options"] == {"include_usage": True}
+    assert STRIP_USAGE_FLAG not in out  # it asked, so it gets the chunk
+    declined = {"model": "m", "stream": True, "stream_options": {"include_usage": False}}
+    assert with_stream_usage(declined, "acompletion")[STRIP_USAGE_FLAG] is True
 
 
 def test_rate_shares_split_the_budget_between_shards(root: Path) -> None:

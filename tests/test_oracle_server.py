@@ -85,6 +85,27 @@ def test_anthropic_messages_stream(oracle: OracleServer) -> None:
     assert "git apply" in json.loads(partial)["command"]
 
 
+@pytest.mark.parametrize("asked", [None, {"include_usage": False}, {"include_usage": True}])
+def test_a_chat_stream_carries_usage_only_when_asked(
+    oracle: OracleServer, asked: dict[str, bool] | None
+) -> None:
+    """As OpenAI, vLLM (NIM) and llama-server do: the usage chunk is opt-in, so a proxy that
+    does not ask for it meters nothing the server counted."""
+    body: dict[str, Any] = {"model": "oracle", "stream": True,
+                            "messages": [{"role": "user", "content": INSTRUCTION}]}  # fmt: skip
+    if asked is not None:
+        body["stream_options"] = asked
+    events = [d for _, d in sse(httpx.post(f"{oracle.url}/v1/chat/completions", json=body).text)]
+    assert events[-1] == "[DONE]"
+    usage = [d for d in events if isinstance(d, dict) and d.get("usage")]
+    if asked == {"include_usage": True}:
+        (last,) = usage
+        assert last is events[-2] and last["choices"] == []
+        assert last["usage"]["completion_tokens"] > 0
+    else:
+        assert usage == []
+
+
 def test_responses_stream_sequence(oracle: OracleServer) -> None:
     body = {"model": "oracle", "stream": True, "instructions": "You are Codex.",
             "input": [{"type": "message", "role": "user",

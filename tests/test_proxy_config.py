@@ -109,7 +109,13 @@ def test_config_covers_catalog_and_calibration(root: Path) -> None:
         "api_key": "cab-oracle",
         "max_retries": 0,
         "num_retries": RATE_LIMIT_RETRIES,
+        # nvidia_nim/ would drop it: a stream would then carry no usage from the endpoint.
+        "allowed_openai_params": ["stream_options"],
     }
+    assert all(
+        e["litellm_params"]["allowed_openai_params"] == ["stream_options"]
+        for e in config["model_list"]
+    )
     flaky = config["model_list"][len(hosted) + 3]["litellm_params"]
     assert flaky["model"] == "openai/flaky" and flaky["num_retries"] == 0
     assert config["router_settings"]["model_group_alias"][gemini_alias("oracle")] == "oracle"
@@ -176,6 +182,7 @@ def test_usage_record_survives_odd_responses(
     monkeypatch.setenv("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # importing LiteLLM stays offline
     from runner.proxy import usage_file
     from runner.proxy._usage import UsageLogger
+    from runner.proxy._usage_log import CUT_KEY
 
     logger = UsageLogger()
     logger._settings = {"usage_dir": str(tmp_path), "prices": {"m": {
@@ -204,6 +211,11 @@ def test_usage_record_survives_odd_responses(
     assert last["latency_s"] == 1.5
     assert last["cost_usd"] == pytest.approx((1000 * 1.0 + 500 * 2.0) / 1e6)
     assert usage_file(tmp_path, "_no-cell").read_text().count("\n") == 1
+    assert not any(x["cut_by_client"] for x in lines)
+    # The stream hook's mark (the client left early): a success metered from LiteLLM's estimate.
+    cut = {**kwargs, CUT_KEY: True}
+    assert logger.record(cut, response, start, end, True).cut_by_client is True
+    assert logger.record(cut, response, start, end, False).cut_by_client is False  # a failure
 
 
 def test_read_usage_parses_records_once_and_skips_what_is_not_one(tmp_path: Path) -> None:

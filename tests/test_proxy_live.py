@@ -5,9 +5,11 @@ One proxy for the whole module (start-up takes about ten seconds), as in a sweep
 
 from __future__ import annotations
 
+import asyncio
 import http.client
 import json
 import socket
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +18,7 @@ from typing import Any
 import httpx
 import openai
 import pytest
+from aiohttp import web
 
 from runner.catalog import ModelCatalog, load_models
 from runner.catalog._models import Price, Serving
@@ -47,8 +50,11 @@ BASH_SCHEMA = {
 PRICE = Price(input_per_mtok_usd=3.0, output_per_mtok_usd=15.0, source="test fixture")
 
 
-def catalog_with_extras(root: Path, oracle_url: str, closed_port: int) -> ModelCatalog:
-    """models.toml plus a priced model served by the oracle and one whose route is dead."""
+def catalog_with_extras(
+    root: Path, oracle_url: str, closed_port: int, slow_url: str
+) -> ModelCatalog:
+    """models.toml plus a priced model served by the oracle, one whose route is dead and one on
+    LiteLLM's `nvidia_nim/` route served by a slow streaming endpoint."""
     base = load_models(root)
     template = base.models[0]
     priced = template.model_copy(update={
@@ -60,7 +66,70 @@ def catalog_with_extras(root: Path, oracle_url: str, closed_port: int) -> ModelC
         "serving": Serving(route="openai/unreachable",
                            api_base=f"http://127.0.0.1:{closed_port}/v1"),
     })  # fmt: skip
-    return base.model_copy(update={"models": [*base.models, priced, dead]})
+    slow = template.model_copy(update={
+        "id": SLOW_MODEL,
+        "serving": Serving(route="nvidia_nim/test/slow", api_base=f"{slow_url}/v1"),
+    })  # fmt: skip
+    return base.model_copy(update={"models": [*base.models, priced, dead, slow]})
+
+
+SLOW_MODEL = "test/slow-stream"
+SLOW_WORDS = 30  # chunks of one token each, 0.1 s apart
+SLOW_PROMPT_TOKENS = 17  # what the endpoint counts, unlike any estimate of "hello"
+
+
+class SlowStreamer:
+    """An OpenAI-compatible chat endpoint that streams one word every 0.1 s and, like vLLM (NIM)
+    and llama-server, ends in a usage chunk only when the request asks for one. It keeps each
+    request's stream_options, so a test sees what the proxy asked for."""
+
+    def __init__(self) -> None:
+        self.asked: list[Any] = []
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    async def chat(self, request: web.Request) -> web.StreamResponse:
+        body = await request.json()
+        self.asked.append(body.get("stream_options"))
+        resp = web.StreamResponse(headers={"content-type": "text/event-stream"})
+        await resp.prepare(request)
+        base = {"id": "chatcmpl-slow", "object": "chat.completion.chunk", "created": 1,
+                "model": "test/slow"}  # fmt: skip
+
+        async def send(payload: dict[str, Any]) -> None:
+            await resp.write(f"data: {json.dumps({**base, **payload})}\n\n".encode())
+
+        try:
+            for i in range(SLOW_WORDS):
+                await send({"choices": [{"index": 0, "delta": {"content": f"w{i} "},
+                                         "finish_reason": None}]})  # fmt: skip
+                await asyncio.sleep(0.1)
+            await send({"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
+            if (body.get("stream_options") or {}).get("include_usage") is True:
+                await send({"choices": [], "usage": {
+                    "prompt_tokens": SLOW_PROMPT_TOKENS, "completion_tokens": SLOW_WORDS,
+                    "total_tokens": SLOW_PROMPT_TOKENS + SLOW_WORDS}})  # fmt: skip
+            await resp.write(b"data: [DONE]\n\n")
+        except ConnectionResetError:
+            pass  # the client went away
+        return resp
+
+    def __enter__(self) -> SlowStreamer:
+        app = web.Application()
+        app.router.add_post("/v1/chat/completions", self.chat)
+        self._loop = asyncio.new_event_loop()
+        self._runner = web.AppRunner(app)
+        self._loop.run_until_complete(self._runner.setup())
+        site = web.TCPSite(self._runner, "127.0.0.1", self.port)
+        self._loop.run_until_complete(site.start())
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(10)
 
 
 @pytest.fixture(scope="module")
@@ -72,14 +141,25 @@ def oracle() -> Iterator[OracleServer]:
 
 
 @pytest.fixture(scope="module")
-def proxy(
-    root: Path, oracle: OracleServer, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[ProxyServer]:
-    catalog = catalog_with_extras(root, oracle.url, free_port())
-    work = tmp_path_factory.mktemp("proxy")
-    with ProxyServer(catalog, usage_dir=work / "usage", oracle_url=oracle.url,
-                     workdir=work / "run") as server:  # fmt: skip
+def slow() -> Iterator[SlowStreamer]:
+    with SlowStreamer() as server:
         yield server
+
+
+@pytest.fixture(scope="module")
+def proxy(
+    root: Path,
+    oracle: OracleServer,
+    slow: SlowStreamer,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[ProxyServer]:
+    catalog = catalog_with_extras(root, oracle.url, free_port(), slow.url)
+    work = tmp_path_factory.mktemp("proxy")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("NVIDIA_NIM_API_KEY", "test-key-of-the-slow-endpoint")  # the route needs one
+        with ProxyServer(catalog, usage_dir=work / "usage", oracle_url=oracle.url,
+                         workdir=work / "run") as server:  # fmt: skip
+            yield server
 
 
 def usage_lines(proxy: ProxyServer, cell: str, n: int, timeout: float = 10) -> list[dict[str, Any]]:
@@ -436,3 +516,79 @@ def test_calibration_requests_name_their_cell_so_cheat_tries_that_attempts_explo
     for attempt, script in zip((1, 2), scripts, strict=True):
         assert script.endswith(exploit_for(task, attempt).script(task))
     assert scripts[0] != scripts[1]
+
+
+def _slow_stream(
+    proxy: ProxyServer, cell: str, api: str, options: Any = None, cut_after: int | None = None
+) -> list[str]:
+    """The data lines the client read of a streamed request to the slow endpoint, in `api`."""
+    key = proxy.mint_key(cell, model=SLOW_MODEL)
+    headers = {"authorization": f"Bearer {key}"}
+    hello = [{"role": "user", "content": "hello"}]
+    if api == "chat":
+        url, body = "/v1/chat/completions", {"model": SLOW_MODEL, "messages": hello}
+        if options is not None:
+            body["stream_options"] = options
+    elif api == "responses":
+        url, body = "/v1/responses", {"model": SLOW_MODEL, "input": "hello"}
+    elif api == "messages":
+        url, body = "/v1/messages", {"model": SLOW_MODEL, "max_tokens": 64, "messages": hello}
+        headers["x-api-key"] = key
+    else:
+        url = f"/v1beta/models/{gemini_alias(SLOW_MODEL)}:streamGenerateContent?alt=sse"
+        body = {"contents": [{"role": "user", "parts": [{"text": "hello"}]}]}
+        headers = {"x-goog-api-key": key}
+    if api != "gemini":
+        body["stream"] = True
+    lines: list[str] = []
+    with httpx.stream("POST", f"{proxy.url}{url}", json=body, headers=headers,
+                      timeout=60) as r:  # fmt: skip
+        assert r.status_code == 200, r.read()
+        for line in r.iter_lines():
+            if line.startswith("data:"):
+                lines.append(line[5:].strip())
+                if cut_after is not None and len(lines) == cut_after:
+                    break
+    return lines
+
+
+@pytest.mark.parametrize(
+    ("api", "options"),
+    [("chat", None), ("chat", {"include_usage": True}), ("responses", None),
+     ("messages", None),
+     pytest.param("gemini", None, marks=pytest.mark.xfail(strict=True, reason=(
+         "LiteLLM's Gemini-to-chat adapter rebuilds the request without the deployment's "
+         "allowed_openai_params, so nvidia_nim/ drops its stream_options: Gemini CLI's streamed "
+         "tokens on that route are LiteLLM's estimate (METHODOLOGY.md, Cost)")))],
+    ids=["chat-unasked", "chat-asked", "responses", "messages", "gemini"],
+)  # fmt: skip
+def test_a_stream_on_the_nim_route_is_metered_from_the_endpoint_count(
+    proxy: ProxyServer, slow: SlowStreamer, api: str, options: Any
+) -> None:
+    """LiteLLM's nvidia_nim route drops stream_options even when the agent (or LiteLLM's own
+    Responses and Messages bridges) sends it, and NIM (vLLM) sends no usage unasked: a streamed
+    reply used to be metered as 0 tokens, or from LiteLLM's estimate of the text. Every API an
+    agent speaks reaches the endpoint as a chat stream that asks for usage."""
+    cell = f"cell-slow-{api}-{'asked' if options else 'unasked'}"
+    asked_before = len(slow.asked)
+    lines = _slow_stream(proxy, cell, api, options)
+    assert slow.asked[asked_before:] == [{"include_usage": True}]
+    if api == "chat":
+        usage_chunks = [x for x in lines if x != "[DONE]" and json.loads(x).get("usage")]
+        # The agent gets the usage chunk only when it asked for one.
+        assert len(usage_chunks) == (1 if options else 0), lines
+    (line,) = usage_lines(proxy, cell, 1)
+    assert line["status"] == "success" and line["stream"] is True, line
+    assert (line["input_tokens"], line["output_tokens"]) == (SLOW_PROMPT_TOKENS, SLOW_WORDS)
+    assert line["cut_by_client"] is False
+
+
+def test_a_stream_the_client_closes_early_is_marked_cut(proxy: ProxyServer) -> None:
+    """An agent killed mid-reply: no endpoint count arrives, LiteLLM bills its own estimate of
+    what had been streamed, and the record says so."""
+    cell = "cell-slow-cut"
+    lines = _slow_stream(proxy, cell, "chat", {"include_usage": True}, cut_after=4)
+    assert len(lines) == 4
+    (line,) = usage_lines(proxy, cell, 1)
+    assert line["cut_by_client"] is True
+    assert line["output_tokens"] < SLOW_WORDS  # what had been streamed, not the endpoint's count

@@ -41,6 +41,9 @@ class Conversation:
     tools: tuple[Tool, ...] = ()
     stream: bool = False
     raw_size: int = 0  # characters of the request body: the basis of the input token estimate
+    # A chat stream ends in a usage chunk only when the request asks for one
+    # (`stream_options.include_usage`), as OpenAI, vLLM (NIM) and llama-server do.
+    stream_usage: bool = False
 
     def text(self) -> str:
         return "\n".join([self.system, *(m.text for m in self.messages)])

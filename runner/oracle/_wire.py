@@ -96,9 +96,12 @@ def parse_chat(body: Any, raw_size: int) -> Conversation:
             tools.append(
                 Tool(fn["name"], str(fn.get("description") or ""), fn.get("parameters") or {})
             )
+    options = body.get("stream_options")
+    stream_usage = isinstance(options, dict) and options.get("include_usage") is True
     return Conversation(
-        model, "\n".join(system), tuple(out), tuple(tools), bool(body.get("stream")), raw_size
-    )
+        model, "\n".join(system), tuple(out), tuple(tools), bool(body.get("stream")), raw_size,
+        stream_usage,
+    )  # fmt: skip
 
 
 def parse_responses(body: Any, raw_size: int) -> Conversation:
@@ -275,7 +278,8 @@ def _chat_usage(usage: Usage) -> dict[str, Any]:
 
 
 def chat_stream(conv: Conversation, reply: Reply, usage: Usage) -> Iterator[str]:
-    """SSE `data:` payloads (without the framing), ending with [DONE]."""
+    """SSE `data:` payloads (without the framing), ending with [DONE]; the usage chunk before it
+    only when the request asked for one."""
     base = {
         "id": _id("chatcmpl-", conv.model, reply.text),
         "object": "chat.completion.chunk",
@@ -302,7 +306,8 @@ def chat_stream(conv: Conversation, reply: Reply, usage: Usage) -> Iterator[str]
         for piece in _chunks(_json_args(c), 64):
             yield chunk({"tool_calls": [{"index": i, "function": {"arguments": piece}}]})
     yield chunk({}, "tool_calls" if reply.tool_calls else "stop")
-    yield json.dumps({**base, "choices": [], "usage": _chat_usage(usage)})
+    if conv.stream_usage:
+        yield json.dumps({**base, "choices": [], "usage": _chat_usage(usage)})
     yield "[DONE]"
 
 

@@ -139,6 +139,10 @@ def build_config(
             if m.price is not None:
                 params["input_cost_per_token"] = m.price.input_per_mtok_usd / 1e6
                 params["output_cost_per_token"] = m.price.output_per_mtok_usd / 1e6
+        # Every endpoint is OpenAI-compatible and takes stream_options, but LiteLLM's
+        # nvidia_nim route does not list the field and drops it: a stream would then never
+        # carry the endpoint's own usage count (runner/proxy/_hooks.py, "Usage in every stream").
+        params["allowed_openai_params"] = ["stream_options"]
         model_list.append({"model_name": name, "litellm_params": params, "model_info": info})
 
     return {

@@ -9,6 +9,18 @@
    (header `x-cab-cell`), so that `cheat` tries the exploit of that cell's attempt and the
    oracle's log names the cell of every reply. A host model never gets it: the cell id is the
    harness's, not the endpoint's business.
+3. **Usage in every stream.** OpenAI-compatible servers (vLLM behind NIM, llama-server, OpenAI)
+   put the usage chunk in a chat stream only when the request asks for it
+   (`stream_options.include_usage`). LiteLLM asks for it on some routes only, and on
+   `nvidia_nim/` drops the field even when the agent sends it, so a streamed reply would be
+   metered from LiteLLM's own count of the text, or as 0 tokens. Every streamed chat request
+   therefore asks the endpoint for usage, and the usage chunk is taken out of the stream again
+   when the agent did not ask for it (LiteLLM's own strip flag): the proxy meters the
+   endpoint's count.
+
+A stream the agent closes before its end (an agent killed at its time limit mid-reply) never
+gets the endpoint's count; LiteLLM meters what had been streamed by its own estimate. The
+stream hook marks such a request (`CUT_KEY`), and its usage record says so (`cut_by_client`).
 """
 
 from __future__ import annotations
@@ -19,6 +31,7 @@ import json
 import logging
 import os
 import time
+from collections.abc import AsyncGenerator
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +39,7 @@ from litellm.integrations.custom_logger import CustomLogger
 
 from runner.catalog import CALIBRATION_MODELS, CELL_HEADER
 from runner.proxy._config import gemini_alias
-from runner.proxy._usage_log import SETTINGS_ENV
+from runner.proxy._usage_log import CUT_KEY, SETTINGS_ENV
 
 _CALIBRATION_NAMES = frozenset({*CALIBRATION_MODELS, *map(gemini_alias, CALIBRATION_MODELS)})
 # A request admitted by the pacer reaches the endpoint a little later; the pacer's window is a
@@ -35,6 +48,27 @@ _CALIBRATION_NAMES = frozenset({*CALIBRATION_MODELS, *map(gemini_alias, CALIBRAT
 PACER_WINDOW_S = 61.0
 
 log = logging.getLogger("cab.proxy.pacer")
+
+
+# LiteLLM's own request flag (pinned version): drop the usage-only chunk it asked for from the
+# stream the client reads, because the client did not ask for it.
+STRIP_USAGE_FLAG = "_litellm_strip_stream_usage"
+# LiteLLM's Responses and Messages bridges to a chat endpoint ask for usage themselves (the
+# deployments' allowed_openai_params keep the field on nvidia_nim/, runner/proxy/_config.py).
+_CHAT_CALL_TYPES = frozenset({"completion", "acompletion"})
+
+
+def with_stream_usage(data: dict[str, Any], call_type: Any) -> dict[str, Any]:
+    """`data` asking the endpoint for the usage chunk when it is a streamed chat request (pure)."""
+    if data.get("stream") is not True or str(call_type) not in _CHAT_CALL_TYPES:
+        return data
+    extra = dict(data.get("extra_body") or {})
+    extra["stream_options"] = {**(extra.get("stream_options") or {}), "include_usage": True}
+    out = {**data, "extra_body": extra}
+    asked = data.get("stream_options")
+    if not (isinstance(asked, dict) and asked.get("include_usage") is True):
+        out[STRIP_USAGE_FLAG] = True
+    return out
 
 
 def with_cell_header(data: dict[str, Any], cell_id: str | None) -> dict[str, Any]:
@@ -120,7 +154,21 @@ class PreCall(CustomLogger):
             if waited > 0:
                 log.info("paced %s request: waited %.1fs for the budget", data.get("model"), waited)
         metadata = getattr(user_api_key_dict, "metadata", None) or {}
-        return with_cell_header(data, metadata.get("cab_cell_id"))
+        return with_cell_header(with_stream_usage(data, call_type), metadata.get("cab_cell_id"))
+
+    async def async_post_call_streaming_iterator_hook(
+        self, user_api_key_dict: Any, response: Any, request_data: dict[str, Any]
+    ) -> AsyncGenerator[Any, None]:
+        """Pass a chat stream through; mark it when the client leaves before its end."""
+        ended = False
+        try:
+            async for chunk in response:
+                yield chunk
+            ended = True
+        finally:
+            details = getattr(request_data.get("litellm_logging_obj"), "model_call_details", None)
+            if not ended and isinstance(details, dict):
+                details[CUT_KEY] = True
 
 
 pre_call = PreCall()

@@ -17,7 +17,14 @@ from typing import Any
 
 from litellm.integrations.custom_logger import CustomLogger
 
-from runner.proxy._usage_log import NO_CELL, REJECTED, SETTINGS_ENV, UsageRecord, usage_file
+from runner.proxy._usage_log import (
+    CUT_KEY,
+    NO_CELL,
+    REJECTED,
+    SETTINGS_ENV,
+    UsageRecord,
+    usage_file,
+)
 
 log = logging.getLogger("cab.proxy.usage")
 
@@ -118,6 +125,9 @@ class UsageLogger(CustomLogger):
             exc = kwargs.get("exception")
             error = slo.get("error_str") or (str(exc) if exc else "unknown error")
         http_status = _int(getattr(kwargs.get("exception"), "status_code", None))
+        # runner.proxy._hooks marks a stream its client closed early: LiteLLM bills it as a
+        # success from its own estimate of what had been streamed.
+        cut = ok and kwargs.get(CUT_KEY) is True
         if cell_id == NO_CELL and http_status == 401:
             cell_id = REJECTED
         return UsageRecord(
@@ -137,6 +147,7 @@ class UsageLogger(CustomLogger):
             latency_s=latency,
             cost_usd=self.cost(model, input_tokens or 0, output_tokens or 0),
             error=str(error)[:500] if error else None,
+            cut_by_client=cut,
         )
 
     def cost(self, model: Any, input_tokens: int, output_tokens: int) -> float | None:

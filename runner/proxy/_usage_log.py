@@ -13,6 +13,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 SETTINGS_ENV = "CAB_PROXY_SETTINGS"  # the proxy process's settings file (usage_dir, prices)
 NO_CELL = "_no-cell"  # requests made with the master key
 REJECTED = "_rejected"  # refused before any cell was known (forged or expired keys)
+# Set by the stream hook on a request's logging details when its client closed the stream early.
+CUT_KEY = "cab_stream_cut_by_client"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
 # A token count the proxy could not read is written as 0; a null from an older line reads as 0 too.
@@ -43,6 +45,9 @@ class UsageRecord(BaseModel):
     latency_s: float | None = None
     cost_usd: float | None = None  # None: the model has no price (calibration models never do)
     error: str | None = None
+    # The client closed the stream before its end (an agent killed mid-reply): the endpoint's
+    # count never arrived and the token counts are LiteLLM's estimate of what had been streamed.
+    cut_by_client: bool = False
 
     @property
     def ok(self) -> bool:
