@@ -109,8 +109,11 @@ def test_error_inside_with_block_removes_the_container(base_image: str) -> None:
     assert gone.returncode != 0
 
 
+# The child takes SIGINT as a foreground run does: started from a background job (a CI run
+# launched with `&`), it would inherit SIGINT ignored, which the sandbox rightly respects.
 CHILD = """
-import sys, time
+import signal, sys, time
+signal.signal(signal.SIGINT, signal.default_int_handler)
 sys.path.insert(0, {root!r})
 from runner.sandbox import SandboxSpec, create_sandbox
 sb = create_sandbox(SandboxSpec(image={image!r}))
