@@ -59,6 +59,9 @@ def test_oracle_passes_and_null_fails(shard: Shard, agent: str, language: str) -
         # The agent really talked to the model through the proxy, and was metered.
         assert receipt["usage"]["requests"] >= 1
         assert receipt["usage"]["failed_requests"] == 0
+        # ... with tokens: the emulated endpoint, like NIM, puts usage in a stream only when
+        # asked, so a proxy that stopped asking would meter streaming agents as 0 tokens.
+        assert receipt["usage"]["input_tokens"] > 0 and receipt["usage"]["output_tokens"] > 0
         # ... on the host models' route, into an endpoint that speaks chat completions only
         # (NIM's): LiteLLM bridged Codex's Responses and Claude Code's Messages requests.
         assert receipt["model"]["route"] == f"nvidia_nim/{model}"
